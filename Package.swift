@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+// ModeLattice: percolation on Z^d and the geometry of neural-network landscapes.
+//
+// Module layering (imports only go downward):
+//
+//   modelattice (CLI) / modelattice-bench
+//        |
+//   Experiments            declarative specs -> Table -> CSV + JSON
+//        |
+//   Connectivity           paths, barriers, input lattices, parameter-space centers
+//     |          \
+//   NetworkCore   Percolation   (never import each other)
+//     |          /
+//   Support                GSL generators, seeds, .npy, tables, checkpoints, parallel map
+//     |       \
+//   COpenBLAS  CGSL        system libraries (Debian libopenblas-dev, libgsl-dev)
+import PackageDescription
+
+let package = Package(
+    name: "ModeLattice",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "modelattice", targets: ["modelattice"]),
+        .executable(name: "modelattice-bench", targets: ["modelattice-bench"]),
+        .library(name: "Percolation", targets: ["Percolation"]),
+        .library(name: "NetworkCore", targets: ["NetworkCore"]),
+        .library(name: "Connectivity", targets: ["Connectivity"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // GSL without pkg-config on purpose: pkg-config would add -lgslcblas, and the reference
+        // CBLAS would then shadow OpenBLAS for every cblas_* call (see BUILD-NOTES in README).
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "Support", dependencies: ["CGSL", "COpenBLAS"]),
+        .target(name: "Percolation", dependencies: ["Support", "CGSL"]),
+        .target(name: "NetworkCore", dependencies: ["Support", "CGSL", "COpenBLAS"]),
+        .target(name: "Connectivity", dependencies: ["Support", "Percolation", "NetworkCore", "CGSL"]),
+        .target(name: "Experiments", dependencies: ["Support", "Percolation", "NetworkCore", "Connectivity"]),
+        .executableTarget(
+            name: "modelattice",
+            dependencies: [
+                "Support", "Percolation", "NetworkCore", "Connectivity", "Experiments",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "modelattice-bench",
+            dependencies: ["Support", "Percolation", "NetworkCore", "Connectivity", "CGSL", "COpenBLAS"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "CGSL"]),
+        .testTarget(name: "PercolationTests", dependencies: ["Percolation", "Support"]),
+        .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore", "Support"]),
+        .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "NetworkCore", "Percolation", "Support"]),
+        .testTarget(name: "CLITests", dependencies: ["Support"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

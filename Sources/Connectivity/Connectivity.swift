@@ -1,0 +1,1 @@
+// Connectivity module: see Package.swift for the layering.

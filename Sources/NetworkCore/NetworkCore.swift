@@ -1,0 +1,1 @@
+// NetworkCore module: see Package.swift for the layering.

@@ -1,0 +1,1 @@
+// Percolation module: see Package.swift for the layering.

@@ -1,0 +1,31 @@
+/// An error meant for the person at the terminal: one line naming the problem (and, where there is
+/// one, the fix), plus the sysexits(3) category the command-line tool exits with.
+///
+/// - `usage` (EX_USAGE, 64): a flag or argument that cannot be right (size < 2, p outside [0,1], …).
+/// - `data` (EX_DATAERR, 65): an input file whose contents are wrong (not .npy, wrong dtype, …).
+/// - `io` (EX_IOERR, 74): a file that cannot be read or written.
+/// - `software` (EX_SOFTWARE, 70): a numerical failure detected at run time (a NaN loss, …).
+public struct ModeLatticeError: Error, CustomStringConvertible, Equatable, Sendable {
+    public enum Kind: Int32, Sendable {
+        case usage = 64
+        case data = 65
+        case software = 70
+        case io = 74
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public static func usage(_ message: String) -> ModeLatticeError { .init(.usage, message) }
+    public static func data(_ message: String) -> ModeLatticeError { .init(.data, message) }
+    public static func io(_ message: String) -> ModeLatticeError { .init(.io, message) }
+    public static func software(_ message: String) -> ModeLatticeError { .init(.software, message) }
+
+    public var exitCode: Int32 { kind.rawValue }
+    public var description: String { message }
+}

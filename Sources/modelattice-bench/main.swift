@@ -1,0 +1,16 @@
+import Foundation
+import Support
+
+// modelattice-bench: timed runs of the hot paths, each beside a simple baseline run in the same
+// process, reported as a ratio. Usage: modelattice-bench [GROUP ...]  (default: all groups)
+var groups: [String: () throws -> Void] = [:]
+
+let requested = Array(CommandLine.arguments.dropFirst())
+let names = requested.isEmpty ? groups.keys.sorted() : requested
+for name in names {
+    guard let group = groups[name] else {
+        FileHandle.standardError.write(Data("modelattice-bench: unknown group '\(name)'; groups: \(groups.keys.sorted().joined(separator: ", "))\n".utf8))
+        exit(64)
+    }
+    try group()
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Support
+
+/// The `modelattice` command: one subcommand type per verb, each in its own file. This root holds
+/// only configuration; errors are mapped to sysexits codes (64 usage, 65 data, 74 I/O) here.
+@main
+struct ModeLattice: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "modelattice",
+        abstract: "Percolation on Z^d and the geometry of neural-network landscapes.",
+        version: ModeLatticeVersion.string,
+        subcommands: [
+            PercolationCommand.self,
+        ]
+    )
+
+    static func main() {
+        GSLSetup.once()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ModeLatticeError {
+            FileHandle.standardError.write(Data("modelattice: error: \(error.message)\n".utf8))
+            Foundation.exit(error.exitCode)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
