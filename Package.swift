@@ -35,9 +35,10 @@ let package = Package(
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Support", dependencies: ["CGSL", "COpenBLAS"]),
         .target(name: "Percolation", dependencies: ["Support", "CGSL"]),
-        .target(name: "NetworkCore", dependencies: ["Support", "CGSL", "COpenBLAS"]),
+        .target(name: "NetworkCore", dependencies: ["Support", "CGSL", "COpenBLAS", "CZlib"]),
         .target(name: "Connectivity", dependencies: ["Support", "Percolation", "NetworkCore", "CGSL"]),
         .target(name: "Experiments", dependencies: ["Support", "Percolation", "NetworkCore", "Connectivity"]),
         .executableTarget(
