@@ -91,19 +91,27 @@ public struct NewmanZiffSweep: Sendable {
         return sink.series
     }
 
-    private func runTrial<S: ObservableSink>(_ trial: Int, sink: inout S) throws {
+    /// Trial t's order of additions: a GSL-driven Fisher–Yates permutation of the sites, or of
+    /// the bond identifiers site·d + axis (see ``HypercubicLattice``). Shape [M].
+    public func additionOrder(trial: Int) throws -> [Int32] {
         let rng = try RandomGenerator(algorithm: generator, seed: trialSeed(trial))
-        let order: [Int32]
         switch kind {
         case .site:
-            order = rng.permutation(lattice.siteCount)
+            return rng.permutation(lattice.siteCount)
         case .bond:
             var bonds = lattice.bondIdentifiers()
             rng.shuffle(&bonds)
-            order = bonds
+            return bonds
         }
-        sink = try lattice.withClusterGrowth(TrialVisitor(order: order, kind: kind, sink: sink))
     }
+
+    private func runTrial<S: ObservableSink>(_ trial: Int, sink: inout S) throws {
+        let order = try additionOrder(trial: trial)
+        sink = try lattice.withClusterGrowth(TrialVisitor(order: order, kind: kind, sink: sink), layout: layout)
+    }
+
+    /// Union-find layout override (tests exercise the 8-byte layout on small lattices).
+    var layout: ForestLayout?
 
     /// Runs trials 0..<trials on `threads` threads, skipping those in `restored` (already finished
     /// in an interrupted run); `done` sees each newly finished trial (for checkpointing).
