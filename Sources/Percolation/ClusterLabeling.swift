@@ -9,6 +9,7 @@ import Support
 /// size), by increasing size. `labels`, when asked for, gives each site its cluster's number
 /// (0, 1, … in order of each cluster's first site in C order) or −1 when empty. Shape [N].
 public struct LabelingResult: Sendable, Equatable {
+    /// One entry of the cluster-size histogram n_s: `count` clusters of `size` sites.
     public struct SizeCount: Sendable, Equatable {
         public let size: Int
         public let count: Int
