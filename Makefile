@@ -5,7 +5,7 @@ RELEASE_FLAGS := -c release
 TEST_FLAGS := -c release -Xswiftc -enable-testing
 BIN := .build/release/modelattice
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench figures clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -22,6 +22,10 @@ run: build
 test: deps
 	$(SWIFT) build $(TEST_FLAGS) --product modelattice
 	$(SWIFT) test $(TEST_FLAGS)
+
+# Figures: matplotlib from PyPI in a local virtual environment (.venv), rendered from results/*.csv.
+figures:
+	@bash scripts/figures.sh results
 
 bench: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product modelattice-bench
