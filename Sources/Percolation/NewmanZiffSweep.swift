@@ -114,18 +114,23 @@ public struct NewmanZiffSweep: Sendable {
     /// Union-find layout override (tests exercise the 8-byte layout on small lattices).
     var layout: ForestLayout?
 
-    /// Runs trials 0..<trials on `threads` threads, skipping those in `restored` (already finished
-    /// in an interrupted run); `done` sees each newly finished trial (for checkpointing).
-    public func run(trials: Int, threads: Int, restored: [Int: [Double]] = [:],
-                    done: @escaping @Sendable (Int, [Double]) -> Void = { _, _ in }) throws -> SweepResult {
+    /// Runs trials 0..<trials with ``UnitRunner`` (threads, and MPI ranks when launched under
+    /// mpirun); trials already in `checkpoint` (an interrupted run) are not recomputed, and each
+    /// newly finished trial is appended to it.
+    public func run(trials: Int, threads: Int, checkpoint: Checkpoint<[Double]>? = nil,
+                    progress: ProgressLine? = nil) throws -> SweepResult {
         guard trials >= 1 else { throw ModeLatticeError.usage("--trials must be at least 1 (got \(trials))") }
         let width = probabilities.count * observableCount
-        for (index, value) in restored where index >= trials || value.count != width {
-            throw ModeLatticeError.data("checkpoint entry for trial \(index) does not match this sweep; delete the .partial.jsonl file")
+        if let checkpoint {
+            for index in checkpoint.restored.keys.sorted()
+            where index >= trials || checkpoint.restored[index]!.count != width {
+                throw ModeLatticeError.data(
+                    "checkpoint '\(checkpoint.path)' holds a trial \(index) that does not belong to this sweep; delete it")
+            }
         }
-        let computed = try ParallelMap.run(count: trials, threads: threads, skip: { restored[$0] != nil },
-                                           done: done) { try self.canonicalTrial($0) }
-        let perTrial = (0..<trials).map { restored[$0] ?? computed[$0]! }
+        let perTrial = try UnitRunner.run(count: trials, threads: threads, checkpoint: checkpoint, progress: progress) {
+            try self.canonicalTrial($0)
+        }
         return SweepResult(sweep: self, perTrial: perTrial)
     }
 }

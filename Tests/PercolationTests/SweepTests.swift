@@ -146,18 +146,28 @@ private struct ExactEnsemble {
         let sweep = try NewmanZiffSweep(lattice: lattice, kind: .site, probabilities: [0.3, 0.6], seed: 9)
         let output = NSTemporaryDirectory() + "perc-resume-\(getpid())/out.csv"
         let first = try Checkpoint<[Double]>(output: output, fingerprint: "test")
-        let full = try sweep.run(trials: 10, threads: 2) { first.record(index: $0, value: $1) }
+        let full = try sweep.run(trials: 10, threads: 2, checkpoint: first)
         // Keep the header and four finished trials, as if the run had been stopped.
         let path = Checkpoint<[Double]>.path(forOutput: output)
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 11)
         try (lines.prefix(5).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         let second = try Checkpoint<[Double]>(output: output, fingerprint: "test")
         #expect(second.restored.count == 4)
-        let counter = Counter()
-        let resumed = try sweep.run(trials: 10, threads: 2, restored: second.restored) { _, _ in counter.increment() }
-        #expect(counter.value == 6)
+        let resumed = try sweep.run(trials: 10, threads: 2, checkpoint: second)
         #expect(resumed.table.csv == full.table.csv)
+        // Only the six missing trials were computed (and appended).
+        #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 11)
         second.finish()
+        // A checkpoint from another sweep (wrong width) is refused as bad data.
+        let other = try NewmanZiffSweep(lattice: lattice, kind: .site, probabilities: [0.3], seed: 9)
+        let third = try Checkpoint<[Double]>(output: output, fingerprint: "test")
+        _ = try sweep.run(trials: 2, threads: 1, checkpoint: third)
+        let fourth = try Checkpoint<[Double]>(output: output, fingerprint: "test")
+        #expect(throws: ModeLatticeError.data("checkpoint '\(path)' holds a trial 0 that does not belong to this sweep; delete it")) {
+            try other.run(trials: 2, threads: 1, checkpoint: fourth)
+        }
+        fourth.finish()
     }
 
     @Test func rejectsBadSweepParameters() throws {
@@ -216,9 +226,3 @@ private struct ExactEnsemble {
     }
 }
 
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLockLite()
-    private var count = 0
-    func increment() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
-}

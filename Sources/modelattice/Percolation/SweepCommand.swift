@@ -6,7 +6,7 @@ import Support
 /// `modelattice percolation sweep`: Newman–Ziff sweeps over T trials, written as canonical
 /// averages at K values of p (CSV contract in ``SweepResult/columns``) with a JSON sidecar.
 /// Finished trials are checkpointed beside the output, so a run stopped with Ctrl-C and started
-/// again with the same arguments resumes from them.
+/// again with the same arguments resumes from them. Under mpirun the trials are shared by the ranks.
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
@@ -40,11 +40,8 @@ struct SweepCommand: ParsableCommand {
         let fingerprint = "percolation sweep v\(ModeLatticeVersion.string) seed=\(options.seed) rng=\(sweep.generator) "
             + parameters.keys.sorted().map { "\($0)=\(parameters[$0]!)" }.joined(separator: " ")
         let checkpoint = try Checkpoint<[Double]>(output: output, fingerprint: fingerprint)
-        let progress = ProgressLine("sweep", total: trials - checkpoint.restored.count, quiet: options.quiet)
-        let result = try sweep.run(trials: trials, threads: options.threadCount, restored: checkpoint.restored) { index, value in
-            checkpoint.record(index: index, value: value)
-            progress.advance()
-        }
+        let progress = ProgressLine("sweep", total: trials, quiet: options.quiet)
+        let result = try sweep.run(trials: trials, threads: options.threadCount, checkpoint: checkpoint, progress: progress)
         progress.finish()
         let record = RunRecord(seed: options.seed, generator: sweep.generator, threads: options.threadCount,
                                parameters: parameters, wallSeconds: Date().timeIntervalSince(started),
