@@ -1,0 +1,168 @@
+import CPrefetch
+import Support
+
+// One Newman–Ziff trial's machinery: the bond list, the observable sinks (streaming canonical
+// accumulation or a whole microcanonical series) and the addition loop with prefetching.
+
+extension HypercubicLattice {
+    /// Identifiers site·d + axis of the lattice's bonds, in increasing order (open boundaries omit
+    /// the bonds leaving the far face of each axis).
+    func bondIdentifiers() -> [Int32] {
+        let d = dimension
+        if isPeriodic {
+            return [Int32](unsafeUninitializedCapacity: bondCount) { buffer, count in
+                for b in 0..<bondCount { buffer[b] = Int32(truncatingIfNeeded: b) }
+                count = bondCount
+            }
+        }
+        // Bond (i, a) exists unless i lies on the last row of axis a: i mod (stride·L) ≥ stride·(L − 1).
+        let spans = (0..<d).map { FastModulo(strides[$0] * side) }
+        let lastRow = (0..<d).map { strides[$0] * (side - 1) }
+        var bonds: [Int32] = []
+        bonds.reserveCapacity(bondCount)
+        for i in 0..<siteCount {
+            for a in 0..<d where spans[a].remainder(i) < lastRow[a] {
+                bonds.append(Int32(truncatingIfNeeded: i * d + a))
+            }
+        }
+        return bonds
+    }
+}
+
+/// Receives the configuration after each addition n = 0…M.
+protocol ObservableSink {
+    mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>)
+}
+
+extension ClusterGrowth {
+    /// The observables of the current configuration, normalised per site, into `out` (shape
+    /// [6 + d] periodic, [6] open): the same formulas for sweeps and for labeling.
+    @inline(__always) func observables(into out: UnsafeMutablePointer<Double>, inverseSites: Double) {
+        out[0] = Double(largest) * inverseSites
+        out[1] = Double(sumSquares - largest * largest) * inverseSites
+        out[2] = Double(clusters) * inverseSites
+        out[3] = wrappedAxes != 0 ? 1 : 0
+        out[4] = spanning ? 1 : 0
+        out[5] = occupied < 2 ? 0 : Double(sumSquares - occupied) / (Double(occupied) * Double(occupied - 1))
+        if geometry.periodic {
+            for a in 0..<geometry.dimension { out[6 + a] = wrappedAxes & (1 << UInt32(a)) != 0 ? 1 : 0 }
+        }
+    }
+}
+
+/// Streams each n's observables into Σ_n B(M, n, p_k) Q_n for the p_k whose window holds n.
+struct CanonicalSink: ObservableSink {
+    let plan: BinomialConvolution
+    let observables: Int
+    let inverseSites: Double
+    private(set) var accumulated: [Double]
+    private var values: [Double]
+    private var segment = 0
+
+    init(plan: BinomialConvolution, observables: Int, sites: Int) {
+        self.plan = plan
+        self.observables = observables
+        self.inverseSites = 1 / Double(sites)
+        accumulated = Array(repeating: 0, count: plan.probabilities.count * observables)
+        values = Array(repeating: 0, count: observables)
+    }
+
+    @inline(__always) mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>) {
+        while n >= plan.segmentStart[segment + 1] { segment += 1 }
+        let first = plan.activeOffset[segment], last = plan.activeOffset[segment + 1]
+        if first == last { return }
+        let m = observables
+        let inverse = inverseSites
+        values.withUnsafeMutableBufferPointer { v in
+            growth.observables(into: v.baseAddress!, inverseSites: inverse)
+            plan.weights.withUnsafeBufferPointer { w in
+                accumulated.withUnsafeMutableBufferPointer { acc in
+                    for slot in first..<last {
+                        let k = plan.activeK[slot]
+                        let weight = w[plan.weightBase[k] + n]
+                        let row = k * m
+                        for o in 0..<m { acc[row + o] += weight * v[o] }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Keeps the whole microcanonical series (small lattices, tests).
+struct SeriesSink: ObservableSink {
+    let observables: Int
+    let inverseSites: Double
+    var series: [[Double]] = []
+
+    init(observables: Int, sites: Int) {
+        self.observables = observables
+        self.inverseSites = 1 / Double(sites)
+    }
+
+    mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>) {
+        var row = [Double](repeating: 0, count: observables)
+        let inverse = inverseSites
+        row.withUnsafeMutableBufferPointer { growth.observables(into: $0.baseAddress!, inverseSites: inverse) }
+        series.append(row)
+    }
+}
+
+/// One trial's additions in the given order, with prefetching along it.
+struct TrialVisitor<S: ObservableSink>: GrowthVisitor {
+    let order: [Int32]
+    let kind: PercolationKind
+    let sink: S
+
+    func visit<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>(
+        _ growth: inout ClusterGrowth<Word, G>) throws -> S {
+        var sink = self.sink
+        let words = growth.forest.words
+        let n = growth.geometry.siteCount
+        let g = growth.geometry
+        let d = g.dimension
+        let ahead = NewmanZiffSweep.prefetchDistance
+        // Neighbours along axes whose stride spans at least a cache line get their own prefetch.
+        let lineWords = max(1, 64 / MemoryLayout<Word>.stride)
+        let farAxes = (0..<d).filter { g.strides[$0] >= lineWords }
+        order.withUnsafeBufferPointer { order in
+            let count = order.count
+            switch kind {
+            case .site:
+                sink.record(0, &growth)
+                for t in 0..<count {
+                    // `ahead` additions early: the site's word and its far neighbours' cache lines.
+                    if t + ahead < count {
+                        let k = Int(order[t + ahead])
+                        ml_prefetch_write(words + k)
+                        for a in farAxes {
+                            let s = g.strides[a]
+                            ml_prefetch_write(words + min(k + s, n - 1))
+                            ml_prefetch_write(words + max(k - s, 0))
+                        }
+                    }
+                    growth.addSite(Int(order[t]))
+                    sink.record(t + 1, &growth)
+                }
+            case .bond:
+                for i in 0..<n { growth.occupy(i) }
+                for i in 0..<n where growth.faceFlags(i) == 3 { growth.spanning = true }
+                sink.record(0, &growth)
+                let perSite = FastModulo(d)
+                for t in 0..<count {
+                    if t + ahead < count {
+                        let b = Int(order[t + ahead])
+                        let k = d == 1 ? b : perSite.quotient(b)
+                        ml_prefetch_write(words + k)
+                        ml_prefetch_write(words + min(k + g.strides[b - k * d], n - 1))
+                    }
+                    let b = Int(order[t])
+                    let i = d == 1 ? b : perSite.quotient(b)
+                    growth.addBond(i, axis: b - i * d)
+                    sink.record(t + 1, &growth)
+                }
+            }
+        }
+        return sink
+    }
+}
