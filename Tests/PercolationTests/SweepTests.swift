@@ -75,13 +75,16 @@ private struct ExactEnsemble {
     /// first n elements of the same order: sweep, labeling and reference agree configuration by
     /// configuration (site and bond, periodic and open, 1–4 dimensions, both union-find layouts).
     @Test func microcanonicalSeriesMatchesFloodFillOfEachPrefix() throws {
-        let cases: [(Int, Int)] = [(1, 6), (2, 2), (2, 5), (3, 3), (4, 2)]
+        let cases: [(Int, Int)] = [(1, 6), (2, 2), (2, 5), (2, 7), (3, 3), (3, 4), (4, 2)]
         for (d, side) in cases {
             for boundary in HypercubicLattice.Boundary.allCases {
                 for kind in PercolationKind.allCases {
                     let lattice = try HypercubicLattice(dimension: d, side: side, boundary: boundary)
                     var sweep = try NewmanZiffSweep(lattice: lattice, kind: kind, probabilities: [0.5], seed: 3)
-                    for layout: ForestLayout? in [nil, .wide(windingBits: boundary == .periodic ? 9 : 0)] {
+                    // Default layout, 8-byte words, and the narrowest winding lanes (2 bits).
+                    let layouts: [ForestLayout?] = boundary == .periodic
+                        ? [nil, .wide(windingBits: 9), .narrow(windingBits: 2)] : [nil, .wide(windingBits: 0)]
+                    for layout in layouts {
                         sweep.layout = layout
                         for trial in 0..<2 {
                             let series = try sweep.microcanonicalTrial(trial)
