@@ -24,6 +24,9 @@ enum PercolationBench {
             Bench.report("sweep \(d)D L=\(side) periodic site (ns/site)", value: ours / n * 1e9,
                          baseline: plain / n * 1e9, unit: "ns")
             _ = check
+            var seed: UInt64 = 500
+            let permutation = try Bench.median(runs: 5) { _ = try RandomGenerator(seed: seed).permutation(lattice.siteCount); seed += 1 }
+            print(String(format: "  of which the GSL random order alone: %.1f ns/site", permutation / n * 1e9))
         }
         let lattice = try HypercubicLattice(dimension: 3, side: 128, boundary: .periodic)
         let mask = try IIDMask.generate(lattice: lattice, p: 0.3116, rng: RandomGenerator(seed: 7))
