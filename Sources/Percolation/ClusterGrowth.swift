@@ -49,6 +49,15 @@ struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>
     /// Joins present sites i and j by a bond whose winding from i to j is `delta`.
     @inline(__always) @usableFromInline mutating func link(_ i: Int, _ j: Int, delta: UInt64) {
         let (ri, wi) = forest.find(i)
+        _ = join(root: ri, potential: wi, j, delta: delta)
+    }
+
+    /// Joins the cluster of a site whose root is `ri` (the site's potential to it `wi`) with that
+    /// of present site j, across a bond of winding `delta` from the site to j. Returns the site's
+    /// root and potential afterwards, so that a new site's successive links skip its own find
+    /// (as in Newman & Ziff's program).
+    @inline(__always) @usableFromInline
+    mutating func join(root ri: Int, potential wi: UInt64, _ j: Int, delta: UInt64) -> (Int, UInt64) {
         let (rj, wj) = forest.find(j)
         if ri == rj {
             if !G.isTrivial {
@@ -56,26 +65,29 @@ struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>
                 let mismatch = forest.group.subtract(forest.group.subtract(wj, wi), delta)
                 if mismatch != 0 { wrappedAxes |= forest.group.nonzeroAxes(mismatch) }
             }
-            return
+            return (ri, wi)
         }
         let wordI = forest.words[ri]
         let wordJ = forest.words[rj]
         let sizeI = forest.size(ofRootWord: wordI)
         let sizeJ = forest.size(ofRootWord: wordJ)
-        let merged: Int
-        if sizeI < sizeJ {
-            // Put ri under rj: W'(i) = W(j) − delta, so potential(ri → rj) = wj − delta − wi.
-            let g = G.isTrivial ? 0 : forest.group.subtract(forest.group.subtract(wj, delta), wi)
-            merged = forest.attach(ri, childRootWord: wordI, under: rj, parentRootWord: wordJ, potential: g)
-            if !geometry.periodic && forest.flags(ofRootWord: forest.words[rj]) == 3 { spanning = true }
-        } else {
-            let g = G.isTrivial ? 0 : forest.group.subtract(forest.group.add(wi, delta), wj)
-            merged = forest.attach(rj, childRootWord: wordJ, under: ri, parentRootWord: wordI, potential: g)
-            if !geometry.periodic && forest.flags(ofRootWord: forest.words[ri]) == 3 { spanning = true }
-        }
         clusters -= 1
         sumSquares += 2 * sizeI * sizeJ
-        if merged > largest { largest = merged }
+        if sizeI < sizeJ {
+            // Put ri under rj: W'(i) = W(j) − delta, so potential(ri → rj) = wj − delta − wi.
+            let shifted = G.isTrivial ? 0 : forest.group.subtract(wj, delta)
+            let g = G.isTrivial ? 0 : forest.group.subtract(shifted, wi)
+            let merged = forest.attach(ri, childRootWord: wordI, under: rj, parentRootWord: wordJ, potential: g)
+            if merged > largest { largest = merged }
+            if !geometry.periodic && forest.flags(ofRootWord: forest.words[rj]) == 3 { spanning = true }
+            return (rj, shifted)
+        } else {
+            let g = G.isTrivial ? 0 : forest.group.subtract(forest.group.add(wi, delta), wj)
+            let merged = forest.attach(rj, childRootWord: wordJ, under: ri, parentRootWord: wordI, potential: g)
+            if merged > largest { largest = merged }
+            if !geometry.periodic && forest.flags(ofRootWord: forest.words[ri]) == 3 { spanning = true }
+            return (ri, wi)
+        }
     }
 
     /// Occupies site i and joins it to every present neighbour (the sweep's addition).
@@ -83,22 +95,23 @@ struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>
         occupy(i)
         if !geometry.periodic && forest.flags(ofRootWord: forest.words[i]) == 3 { spanning = true }
         let g = geometry
+        var own: (root: Int, potential: UInt64) = (i, 0)
         for a in 0..<g.dimension {
             let step = g.strides[a]
             let r = a == 0 ? i : g.spans[a].remainder(i)
             // + neighbour
             if r < g.lastRowStart[a] {
-                if forest.isPresent(i + step) { link(i, i + step, delta: 0) }
+                if forest.isPresent(i + step) { own = join(root: own.root, potential: own.potential, i + step, delta: 0) }
             } else if g.periodic {
                 let j = i + step - g.spanSizes[a]
-                if forest.isPresent(j) { link(i, j, delta: g.plus[a]) }
+                if forest.isPresent(j) { own = join(root: own.root, potential: own.potential, j, delta: g.plus[a]) }
             }
             // − neighbour
             if r >= step {
-                if forest.isPresent(i - step) { link(i, i - step, delta: 0) }
+                if forest.isPresent(i - step) { own = join(root: own.root, potential: own.potential, i - step, delta: 0) }
             } else if g.periodic {
                 let j = i - step + g.spanSizes[a]
-                if forest.isPresent(j) { link(i, j, delta: g.minus[a]) }
+                if forest.isPresent(j) { own = join(root: own.root, potential: own.potential, j, delta: g.minus[a]) }
             }
         }
     }
@@ -111,15 +124,16 @@ struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>
         occupy(i)
         if !geometry.periodic && forest.flags(ofRootWord: forest.words[i]) == 3 { spanning = true }
         let g = geometry
+        var own: (root: Int, potential: UInt64) = (i, 0)
         for a in stride(from: g.dimension - 1, through: 0, by: -1) {
             let step = g.strides[a]
             let r = a == 0 ? i : g.spans[a].remainder(i)
             if r >= step {
-                if occupancy[i - step] != 0 { link(i, i - step, delta: 0) }
+                if occupancy[i - step] != 0 { own = join(root: own.root, potential: own.potential, i - step, delta: 0) }
             }
             if g.periodic && r >= g.lastRowStart[a] {
                 let j = i + step - g.spanSizes[a]
-                if occupancy[j] != 0 { link(i, j, delta: g.plus[a]) }
+                if occupancy[j] != 0 { own = join(root: own.root, potential: own.potential, j, delta: g.plus[a]) }
             }
         }
     }
