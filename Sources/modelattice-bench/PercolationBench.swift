@@ -7,6 +7,18 @@ import Support
 // cluster sizes included), each beside a plain baseline written straightforwardly below.
 
 enum PercolationBench {
+    /// CPU seconds the calling thread spent in `body`.
+    static func threadCPUTime(_ body: () throws -> Void) rethrows -> Double {
+        func now() -> Double {
+            var ts = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+            return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+        }
+        let start = now()
+        try body()
+        return now() - start
+    }
+
     static func run() throws {
         print("percolation (1 thread; median of timed runs)")
         for (d, side) in [(2, 1024), (3, 128)] {
@@ -21,9 +33,13 @@ enum PercolationBench {
                 check &+= try PlainSweep.run(lattice: lattice, seed: UInt64(baselineTrial)); baselineTrial += 1
             }
             let n = Double(lattice.siteCount)
+            let cpu = try PercolationBench.threadCPUTime { _ = try sweep.canonicalTrial(99) }
+            let plainCPU = try PercolationBench.threadCPUTime { check &+= try PlainSweep.run(lattice: lattice, seed: 99) }
             Bench.report("sweep \(d)D L=\(side) periodic site (ns/site)", value: ours / n * 1e9,
                          baseline: plain / n * 1e9, unit: "ns")
             _ = check
+            print(String(format: "  thread CPU time of one more trial (less sensitive to a loaded machine): %.1f ns/site, baseline %.1f ns/site",
+                         cpu / n * 1e9, plainCPU / n * 1e9))
             var seed: UInt64 = 500
             let permutation = try Bench.median(runs: 5) { _ = try RandomGenerator(seed: seed).permutation(lattice.siteCount); seed += 1 }
             print(String(format: "  of which the GSL random order alone: %.1f ns/site", permutation / n * 1e9))
@@ -37,6 +53,9 @@ enum PercolationBench {
         var bfsLargest = 0
         let bfs = Bench.median(runs: 7) { bfsLargest = FloodFill.largest(mask, lattice: lattice) }
         Bench.report("label 128^3 p=0.3116 periodic + sizes (ms)", value: ours * 1e3, baseline: bfs * 1e3, unit: "ms")
+        let labelCPU = try threadCPUTime { _ = try ClusterLabeling.label(occupied: mask, lattice: lattice) }
+        let bfsCPU = threadCPUTime { bfsLargest = FloodFill.largest(mask, lattice: lattice) }
+        print(String(format: "  thread CPU time of one more labeling: %.1f ms, baseline %.1f ms", labelCPU * 1e3, bfsCPU * 1e3))
         if largest != bfsLargest { print("  MISMATCH: largest \(largest) vs flood fill \(bfsLargest)") }
         let open = try HypercubicLattice(dimension: 3, side: 128, boundary: .open)
         let oursOpen = try Bench.median(runs: 7) { _ = try ClusterLabeling.label(occupied: mask, lattice: open) }
