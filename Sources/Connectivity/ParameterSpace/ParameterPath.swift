@@ -5,8 +5,8 @@
 /// (an analytic teacher–student network, a trained MLP) can use them through a loss closure:
 ///
 /// - the loss at P evenly spaced points t_k = k/(P−1) of each segment θ(t) = (1−t)θ_a + tθ_b;
-/// - the barrier of a segment, max_k L(θ(t_k)) − max(L(θ_a), L(θ_b)) (never below 0 up to the
-///   sampled endpoints, since t = 0 and t = 1 are among the points);
+/// - the barrier of a segment, max_k L(θ(t_k)) − max(L(θ_a), L(θ_b)) (never below 0, since t = 0
+///   and t = 1 are among the points), and of a whole path, relative to its first and last vertex;
 /// - the length ratio of a two-piece path θ_i → θ̃ → θ_j, G = (‖θ_i−θ̃‖ + ‖θ̃−θ_j‖)/‖θ_i−θ_j‖ ≥ 1,
 ///   an upper bound on the normalized geodesic distance when both segments are low-loss.
 ///
@@ -86,9 +86,13 @@ public struct ParameterPath<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
         return out
     }
 
-    /// The largest barrier over the segments (see ``SegmentProfile/barrier``).
+    /// Barrier of the whole path relative to its two ends: max over all sampled points minus
+    /// max(L(θ_0), L(θ_K)). For a two-piece path θ_i → θ̃ → θ_j this counts a high-loss center
+    /// as a barrier (the per-segment ``SegmentProfile/barrier`` would not).
     public func barrier(points: Int, loss: ([Scalar]) throws -> Double) rethrows -> Double {
-        try profile(points: points, loss: loss).map(\.barrier).max() ?? 0
+        let profiles = try profile(points: points, loss: loss)
+        guard let start = profiles.first?.loss.first, let end = profiles.last?.loss.last else { return 0 }
+        return (profiles.map(\.maxLoss).max() ?? 0) - max(start, end)
     }
 
     /// The largest loss anywhere on the sampled path.
