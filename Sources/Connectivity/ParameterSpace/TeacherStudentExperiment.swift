@@ -113,6 +113,29 @@ public enum TeacherStudentExperiment {
         return table
     }
 
+    /// How the numbers were computed, for the JSON sidecar.
+    public static func methodNotes(_ setup: Setup) -> [String] {
+        switch setup {
+        case .relu:
+            return [
+                "loss: closed-form population loss, x uniform on S^{d-1}, kappa(u,v) = |u||v|(sin t + (pi - t) cos t)/(2 pi d)",
+                "uniform minima: rows assigned iid uniformly to teachers (redrawn until every teacher has a row), Dirichlet(1,...,1) splits per teacher",
+                "sparse minima: one random row per teacher with alpha = 1, all other rows zero",
+                "linear_connected: Lemma 7 criterion; scan_agreement: criterion vs max loss on the segment at P points <= tolerance",
+                "geodesic_ratio: shortest center by projected gradient over feasible centers (exact for uniform minima; sparse: free rows dealt round-robin to teachers without dedicated rows, an upper bound)",
+                "two_piece_connected bound: 1 - M((M^2-1)/M^2)^(m-2M), uniform minima only",
+            ]
+        case .linear:
+            return [
+                "loss: |W_L...W_1 - W*|_F^2 (x ~ N(0, I_d)); W* iid N(0, 1/d)",
+                "minima: W_1..W_{L-1} iid N(0, 1/fan-in), W_L = W* Q^+ + Z(I - Q Q^+)",
+                "center: Levenberg-Marquardt on the exactly integrated loss of both segments (Gauss-Legendre, L+1 nodes), from the midpoint then perturbed midpoints; a local search",
+                "two_piece_connected: found center whose two segments scan at max loss <= tolerance; bound = 1 where m > 2L-1 (the claimed regime)",
+                "geodesic_ratio: G of the found center (an upper bound on the shortest)",
+            ]
+        }
+    }
+
     /// Total pairs the run evaluates (for a progress line).
     public static func totalPairs(_ config: Configuration) -> Int {
         config.widths.count * config.pairs * (config.setup == .relu ? 2 : 1)

@@ -88,7 +88,8 @@ struct TeacherStudentCommand: ParsableCommand {
         }
         let record = RunRecord(seed: options.seed, generator: options.generator, threads: options.threadCount,
                                parameters: parameters, wallSeconds: Date().timeIntervalSince(started), started: started,
-                               notes: ["columns: " + TeacherStudentExperiment.columns.joined(separator: ",")])
+                               notes: ["columns: " + TeacherStudentExperiment.columns.joined(separator: ",")]
+                                   + TeacherStudentExperiment.methodNotes(config.setup))
         try table.write(to: output, record: record)
     }
 }
