@@ -47,7 +47,7 @@ import Testing
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let table = rows(try String(contentsOfFile: output, encoding: .utf8))
         #expect(table.header == ["setup", "minima", "width", "depth", "statistic", "pairs", "estimate", "stderr", "bound"])
-        #expect(table.rows.count == 2 * 3 * 8)
+        #expect(table.rows.count == 2 * 3 * 9)
         // Lemma 7 agrees with the scan on every pair; centers have zero loss along both pieces.
         for row in table.rows where row[4] == "scan_agreement" { #expect(row[6] == "1") }
         for row in table.rows where row[4] == "center_path_max_loss" { #expect((Double(row[6]) ?? 1) <= 1e-10) }

@@ -141,6 +141,27 @@ import Support
             #expect(abs(path.lengthRatio - result.ratio) <= 1e-9)
             #expect(result.ratio >= 1 - 1e-12)
             #expect(result.gap <= 1e-6 * result.length)   // rounding floor of the Armijo test ~1e-8
+            #expect(result.lowerBound <= result.length + 1e-12)
+            if !LinearConnectivity.isLinearlyConnected(a, b) {
+                // Random feasible centers with random free-row assignments respect the lower bound.
+                let rows = LinearConnectivity.centerRows(a, b)
+                for _ in 0..<50 {
+                    var support = rows.dedicated
+                    var spare = rows.free
+                    for j in 0..<mT where support[j].isEmpty { support[j] = [spare.removeFirst()] }   // feasible: enough free rows
+                    for i in spare where g.bernoulli(0.7) { support[g.uniformInt(mT)].append(i) }
+                    var r = TeacherStudentMinimum(teachers: mT, teacherOfRow: [Int](repeating: -1, count: m),
+                                                  weight: [Double](repeating: 0, count: m))
+                    for j in 0..<mT {
+                        let split = Dirichlet.sample(count: support[j].count, rng: g)
+                        for (k, i) in support[j].enumerated() { r.teacherOfRow[i] = j; r.weight[i] = split[k] }
+                    }
+                    #expect(LinearConnectivity.isLinearlyConnected(a, r) && LinearConnectivity.isLinearlyConnected(r, b))
+                    let length = TeacherStudentMinimum.distance(a, r) + TeacherStudentMinimum.distance(r, b)
+                    #expect(length >= result.lowerBound - 1e-9)
+                }
+            }
+            if !sparse { #expect(result.length - result.lowerBound <= 1e-6 * result.length) }   // no free rows: exact
             // Random feasible centers on the same supports (Dirichlet splits) are never shorter.
             if !LinearConnectivity.isLinearlyConnected(a, b) {
                 var support = [[Int]](repeating: [], count: mT)

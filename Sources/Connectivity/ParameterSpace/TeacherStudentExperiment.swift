@@ -28,6 +28,8 @@ import Support
 /// - `geodesic_ratio`: mean G = (‖A−C‖+‖C−B‖)/‖A−B‖ over two-piece-connected pairs (stderr: sd/√n);
 ///   `geodesic_ratio_max` its maximum. Relu: the shortest center (``TwoPieceCenter``); linear: the
 ///   center the search found (an upper bound on the shortest).
+/// - `geodesic_ratio_lower_bound` (relu): mean of the certified lower bound on the shortest G
+///   (equal to `geodesic_ratio` up to ~1e-8 unless free rows make the problem combinatorial).
 /// - `distance`: mean ‖A−B‖ (stderr sd/√n).
 public enum TeacherStudentExperiment {
     public enum Setup: String, Sendable, CaseIterable {
@@ -122,7 +124,7 @@ public enum TeacherStudentExperiment {
                 "uniform minima: rows assigned iid uniformly to teachers (redrawn until every teacher has a row), Dirichlet(1,...,1) splits per teacher",
                 "sparse minima: one random row per teacher with alpha = 1, all other rows zero",
                 "linear_connected: Lemma 7 criterion; scan_agreement: criterion vs max loss on the segment at P points <= tolerance",
-                "geodesic_ratio: shortest center by projected gradient over feasible centers (exact for uniform minima; sparse: free rows dealt round-robin to teachers without dedicated rows, an upper bound)",
+                "geodesic_ratio: shortest center by projected gradient over feasible centers (exact for uniform minima; with free rows: best of two free-row assignments, an upper bound; geodesic_ratio_lower_bound from the pooled free-row relaxation)",
                 "two_piece_connected bound: 1 - M((M^2-1)/M^2)^(m-2M), uniform minima only",
             ]
         case .linear:
@@ -148,6 +150,7 @@ public enum TeacherStudentExperiment {
         var scanMax: Double
         var twoPiece: Bool
         var ratio: Double?
+        var ratioLowerBound: Double?
         var centerPathMax: Double?
         var distance: Double
     }
@@ -167,6 +170,7 @@ public enum TeacherStudentExperiment {
             if let center = TwoPieceCenter.shortest(a, b) {
                 pair.twoPiece = true
                 pair.ratio = center.ratio
+                pair.ratioLowerBound = center.lowerBound / center.distance
                 let wc = center.center.weights(inputDimension: config.dimension)
                 pair.centerPathMax = ParameterPath.twoPiece(wa, via: wc, wb).maxLoss(points: config.points, loss: model.loss)
             }
@@ -193,6 +197,8 @@ public enum TeacherStudentExperiment {
         let ratios = Statistics.mean(connected.compactMap(\.ratio))
         rows.append(row("geodesic_ratio", connected.count, ratios.mean, .double(ratios.se)))
         rows.append(row("geodesic_ratio_max", connected.count, connected.compactMap(\.ratio).max() ?? .nan, .empty))
+        let lower = Statistics.mean(connected.compactMap(\.ratioLowerBound))
+        rows.append(row("geodesic_ratio_lower_bound", connected.count, lower.mean, .double(lower.se)))
         let distance = Statistics.mean(results.map(\.distance))
         rows.append(row("distance", n, distance.mean, .double(distance.se)))
         return rows
