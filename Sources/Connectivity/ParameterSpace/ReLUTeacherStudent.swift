@@ -68,23 +68,23 @@ public struct ReLUTeacherStudent: Sendable {
                 for k in 0..<d { s += w[i * d + k] * w[i * d + k] }
                 norms[i] = s.squareRoot()
             }
-            var studentStudent = 0.0
+            // All terms go into one compensated (Neumaier) sum: at a minimum they cancel to 0, and
+            // plain summation would leave an error growing like m²·ε.
+            var total = CompensatedSum()
             for i in 0..<m where norms[i] > 0 {
-                studentStudent += norms[i] * norms[i] * Double.pi   // θ = 0: J = π
+                total.add(scale * norms[i] * norms[i] * Double.pi)   // θ = 0: J = π
                 for i2 in (i + 1)..<max(i + 1, m) where norms[i2] > 0 {
                     var dot = 0.0
                     for k in 0..<d { dot += w[i * d + k] * w[i2 * d + k] }
                     let c = dot / (norms[i] * norms[i2])
-                    studentStudent += 2 * norms[i] * norms[i2] * ReLUTeacherStudent.angularFactor(cosine: c)
+                    total.add(2 * scale * norms[i] * norms[i2] * ReLUTeacherStudent.angularFactor(cosine: c))
                 }
-            }
-            var studentTeacher = 0.0
-            for i in 0..<m where norms[i] > 0 {
                 for j in 0..<teachers {
-                    studentTeacher += norms[i] * ReLUTeacherStudent.angularFactor(cosine: w[i * d + j] / norms[i])
+                    total.add(-2 * scale * norms[i] * ReLUTeacherStudent.angularFactor(cosine: w[i * d + j] / norms[i]))
                 }
             }
-            return scale * (studentStudent - 2 * studentTeacher) + teacherSelfTerm
+            total.add(teacherSelfTerm)
+            return total.value
         }
     }
 
@@ -100,4 +100,19 @@ public struct ReLUTeacherStudent: Sendable {
         for j in 0..<teachers { f -= max(0, x[j]) }
         return f
     }
+}
+
+/// Neumaier's compensated summation (Neumaier 1974): the running error of each addition is kept
+/// and added back, so the result is accurate to ~ε·Σ|terms| regardless of the number of terms.
+struct CompensatedSum {
+    private var sum = 0.0
+    private var compensation = 0.0
+
+    @inline(__always) mutating func add(_ x: Double) {
+        let t = sum + x
+        if abs(sum) >= abs(x) { compensation += (sum - t) + x } else { compensation += (x - t) + sum }
+        sum = t
+    }
+
+    var value: Double { sum + compensation }
 }
