@@ -89,7 +89,7 @@ import Support
                 var c = a
                 for j in 0..<mT {
                     let members = (0..<m).filter { a.teacherOfRow[$0] == j }
-                    let split = Dirichlet.sample(count: members.count, rng: g)
+                    let split = DirichletSampler.sample(count: members.count, rng: g)
                     for (k, i) in members.enumerated() { c.weight[i] = split[k] }
                 }
                 if g.bernoulli(0.5), let i = (0..<m).first(where: { c.weight[$0] < 1 }) {
@@ -153,7 +153,7 @@ import Support
                     var r = TeacherStudentMinimum(teachers: mT, teacherOfRow: [Int](repeating: -1, count: m),
                                                   weight: [Double](repeating: 0, count: m))
                     for j in 0..<mT {
-                        let split = Dirichlet.sample(count: support[j].count, rng: g)
+                        let split = DirichletSampler.sample(count: support[j].count, rng: g)
                         for (k, i) in support[j].enumerated() { r.teacherOfRow[i] = j; r.weight[i] = split[k] }
                     }
                     #expect(LinearConnectivity.isLinearlyConnected(a, r) && LinearConnectivity.isLinearlyConnected(r, b))
@@ -172,7 +172,7 @@ import Support
                     var r = TeacherStudentMinimum(teachers: mT, teacherOfRow: [Int](repeating: -1, count: m),
                                                   weight: [Double](repeating: 0, count: m))
                     for j in 0..<mT where !support[j].isEmpty {
-                        let split = Dirichlet.sample(count: support[j].count, rng: g)
+                        let split = DirichletSampler.sample(count: support[j].count, rng: g)
                         for (k, i) in support[j].enumerated() { r.teacherOfRow[i] = j; r.weight[i] = split[k] }
                     }
                     let length = TeacherStudentMinimum.distance(a, r) + TeacherStudentMinimum.distance(r, b)
@@ -207,7 +207,7 @@ import Support
             #expect(abs(x.reduce(0, +) - 1) <= 1e-12 && x.allSatisfy { $0 >= 0 })
             let dx = zip(v, x).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
             for _ in 0..<20 {
-                let y = Dirichlet.sample(count: 7, rng: g)
+                let y = DirichletSampler.sample(count: 7, rng: g)
                 let dy = zip(v, y).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
                 #expect(dx <= dy + 1e-12)
             }

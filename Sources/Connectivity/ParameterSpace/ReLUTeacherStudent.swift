@@ -70,7 +70,7 @@ public struct ReLUTeacherStudent: Sendable {
             }
             // All terms go into one compensated (Neumaier) sum: at a minimum they cancel to 0, and
             // plain summation would leave an error growing like m²·ε.
-            var total = CompensatedSum()
+            var total = NeumaierSum()
             for i in 0..<m where norms[i] > 0 {
                 total.add(scale * norms[i] * norms[i] * Double.pi)   // θ = 0: J = π
                 for i2 in (i + 1)..<max(i + 1, m) where norms[i2] > 0 {
@@ -104,7 +104,7 @@ public struct ReLUTeacherStudent: Sendable {
 
 /// Neumaier's compensated summation (Neumaier 1974): the running error of each addition is kept
 /// and added back, so the result is accurate to ~ε·Σ|terms| regardless of the number of terms.
-struct CompensatedSum {
+struct NeumaierSum {
     private var sum = 0.0
     private var compensation = 0.0
 

@@ -1,5 +1,5 @@
 /// Means and proportions with their standard errors.
-enum Statistics {
+enum SampleStatistics {
     /// p̂ and the binomial standard error √(p̂(1−p̂)/n).
     static func proportion(_ flags: [Bool]) -> (p: Double, se: Double) {
         guard !flags.isEmpty else { return (.nan, .nan) }

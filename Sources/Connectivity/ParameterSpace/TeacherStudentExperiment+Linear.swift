@@ -45,17 +45,17 @@ extension TeacherStudentExperiment {
             [.text("linear"), .text("factorization"), .int(m), .int(config.depth), .text(statistic), .int(count), .double(estimate), stderr, bound]
         }
         var rows: [[Cell]] = []
-        let linear = Statistics.proportion(results.map(\.linear))
+        let linear = SampleStatistics.proportion(results.map(\.linear))
         rows.append(row("linear_connected", n, linear.p, .double(linear.se)))
-        let twoPiece = Statistics.proportion(results.map(\.twoPiece))
+        let twoPiece = SampleStatistics.proportion(results.map(\.twoPiece))
         rows.append(row("two_piece_connected", n, twoPiece.p, .double(twoPiece.se),
                         m > 2 * config.depth - 1 ? .double(1) : .empty))
         let connected = results.filter(\.twoPiece)
         rows.append(row("center_path_max_loss", connected.count, connected.map(\.centerPathMax).max() ?? .nan, .empty))
-        let ratios = Statistics.mean(connected.compactMap(\.ratio))
+        let ratios = SampleStatistics.mean(connected.compactMap(\.ratio))
         rows.append(row("geodesic_ratio", connected.count, ratios.mean, .double(ratios.se)))
         rows.append(row("geodesic_ratio_max", connected.count, connected.compactMap(\.ratio).max() ?? .nan, .empty))
-        let distance = Statistics.mean(results.map(\.distance))
+        let distance = SampleStatistics.mean(results.map(\.distance))
         rows.append(row("distance", n, distance.mean, .double(distance.se)))
         return rows
     }

@@ -183,23 +183,23 @@ public enum TeacherStudentExperiment {
             [.text("relu"), .text(kind), .int(m), .int(depth), .text(statistic), .int(count), .double(estimate), stderr, bound]
         }
         var rows: [[Cell]] = []
-        let linear = Statistics.proportion(results.map(\.linear))
+        let linear = SampleStatistics.proportion(results.map(\.linear))
         rows.append(row("linear_connected", n, linear.p, .double(linear.se)))
-        let twoPiece = Statistics.proportion(results.map(\.twoPiece))
+        let twoPiece = SampleStatistics.proportion(results.map(\.twoPiece))
         let bound: Cell = kind == "uniform" ? .double(LinearConnectivity.twoPieceLowerBound(rows: m, teachers: config.teachers)) : .empty
         rows.append(row("two_piece_connected", n, twoPiece.p, .double(twoPiece.se), bound))
-        let agreement = Statistics.proportion(results.map { $0.linear == ($0.scanMax <= config.tolerance) })
+        let agreement = SampleStatistics.proportion(results.map { $0.linear == ($0.scanMax <= config.tolerance) })
         rows.append(row("scan_agreement", n, agreement.p, .double(agreement.se)))
         let unconnected = results.filter { !$0.linear }.map(\.scanMax)
         rows.append(row("unconnected_min_scan_loss", unconnected.count, unconnected.min() ?? .nan, .empty))
         let connected = results.filter(\.twoPiece)
         rows.append(row("center_path_max_loss", connected.count, connected.compactMap(\.centerPathMax).max() ?? .nan, .empty))
-        let ratios = Statistics.mean(connected.compactMap(\.ratio))
+        let ratios = SampleStatistics.mean(connected.compactMap(\.ratio))
         rows.append(row("geodesic_ratio", connected.count, ratios.mean, .double(ratios.se)))
         rows.append(row("geodesic_ratio_max", connected.count, connected.compactMap(\.ratio).max() ?? .nan, .empty))
-        let lower = Statistics.mean(connected.compactMap(\.ratioLowerBound))
+        let lower = SampleStatistics.mean(connected.compactMap(\.ratioLowerBound))
         rows.append(row("geodesic_ratio_lower_bound", connected.count, lower.mean, .double(lower.se)))
-        let distance = Statistics.mean(results.map(\.distance))
+        let distance = SampleStatistics.mean(results.map(\.distance))
         rows.append(row("distance", n, distance.mean, .double(distance.se)))
         return rows
     }

@@ -75,7 +75,7 @@ public struct TeacherStudentMinimum: Sendable, Equatable {
         var weight = [Double](repeating: 0, count: m)
         for j in 0..<teachers {
             let members = (0..<m).filter { assignment[$0] == j }
-            let split = Dirichlet.sample(count: members.count, rng: rng)
+            let split = DirichletSampler.sample(count: members.count, rng: rng)
             for (k, i) in members.enumerated() { weight[i] = split[k] }
         }
         return TeacherStudentMinimum(teachers: teachers, teacherOfRow: assignment, weight: weight)
@@ -179,7 +179,7 @@ public enum LinearConnectivity {
 }
 
 /// Dirichlet(1, …, 1) sampling through GSL.
-enum Dirichlet {
+enum DirichletSampler {
     static func sample(count: Int, rng: RandomGenerator) -> [Double] {
         if count == 1 { return [1] }
         let alpha = [Double](repeating: 1, count: count)
