@@ -42,7 +42,7 @@ import Testing
         let dir = try temporaryDirectory()
         let output = dir + "/relu.csv"
         let args = ["params", "teacher-student", "--setup", "relu", "--teachers", "3", "--width-list", "6,12,24",
-                    "--pairs", "60", "--points", "21", "--seed", "3", "--threads", "2", "--quiet", "--output", output]
+                    "--pairs", "60", "--points", "21", "--seed", "3", "--rng", "mt19937", "--threads", "2", "--quiet", "--output", output]
         let r = try run(args)
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let table = rows(try String(contentsOfFile: output, encoding: .utf8))
@@ -71,7 +71,7 @@ import Testing
         let dir = try temporaryDirectory()
         let output = dir + "/linear.csv"
         let r = try run(["params", "teacher-student", "--setup", "linear", "--depth", "2", "--width-list", "4,8",
-                         "--pairs", "6", "--seed", "1", "--quiet", "--output", output])
+                         "--pairs", "6", "--seed", "1", "--rng", "mt19937", "--quiet", "--output", output])
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let table = rows(try String(contentsOfFile: output, encoding: .utf8))
         #expect(table.rows.count == 2 * 6)
