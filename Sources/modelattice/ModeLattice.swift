@@ -13,6 +13,7 @@ struct ModeLattice: ParsableCommand {
         subcommands: [
             PercolationCommand.self,
             ReproduceCommand.self,
+            ParamsCommand.self,
         ]
     )
 
