@@ -6,37 +6,11 @@ import Support
 /// release binary, including every bad input of the contract (one line naming the problem, the
 /// sysexits code, nothing written).
 @Suite struct PercolationCLITests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    static let binary = root + "/.build/release/modelattice"
-
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> CLI.Outcome {
+        try CLI.run(arguments, environment: environment.map { ProcessInfo.processInfo.environment.merging($0) { $1 } })
     }
 
-    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    static func directory() -> String {
-        let dir = NSTemporaryDirectory() + "perc-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
+    static func directory() -> String { (try? CLI.temporaryDirectory("perc")) ?? NSTemporaryDirectory() }
 
     static let header = "p,largest_fraction,largest_fraction_se,susceptibility,susceptibility_se,clusters_per_site,clusters_per_site_se,wrapping_any,wrapping_any_se,spanning,spanning_se,pair_connectivity,pair_connectivity_se"
 
@@ -109,7 +83,7 @@ import Support
         #expect(uninterrupted.status == 0)
         let output = dir + "/resumed.csv"
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: PercolationCLITests.binary)
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = sweepArguments(output, extra)
         process.standardError = FileHandle.nullDevice
         try process.run()
