@@ -115,12 +115,14 @@ private struct ExactEnsemble {
         }
     }
 
-    /// Square-lattice torus at p_c = 0.59274621: wrapping along any axis 0.690473725 and along one
-    /// given axis 0.521058290 (Pinson 1994; Newman & Ziff 2001), within 4 standard errors at L = 64.
-    @Test func wrappingProbabilityAtCriticalPointIsUniversal() throws {
+    /// Square-lattice torus at p_c (site 0.59274621, bond 1/2 exactly): wrapping along any axis
+    /// 0.690473725 and along one given axis 0.521058290 (Pinson 1994; Newman & Ziff 2001; the
+    /// values are universal, the same for site and bond), within 4 standard errors at L = 64.
+    @Test(arguments: [(PercolationKind.site, 0.59274621), (PercolationKind.bond, 0.5)])
+    func wrappingProbabilityAtCriticalPointIsUniversal(kind: PercolationKind, threshold: Double) throws {
         let lattice = try HypercubicLattice(dimension: 2, side: 64, boundary: .periodic)
-        let sweep = try NewmanZiffSweep(lattice: lattice, kind: .site, probabilities: [0.59274621], seed: 2026)
-        let result = try sweep.run(trials: 6000, threads: 2)
+        let sweep = try NewmanZiffSweep(lattice: lattice, kind: kind, probabilities: [threshold], seed: 2026)
+        let result = try sweep.run(trials: kind == .site ? 6000 : 4000, threads: 2)
         let any = result.mean(.wrappingAny, at: 0), anyError = result.standardError(.wrappingAny, at: 0)
         #expect(abs(any - 0.690473725) < 4 * anyError, "R_any = \(any) ± \(anyError)")
         #expect(anyError < 0.01)
