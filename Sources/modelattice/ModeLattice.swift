@@ -28,7 +28,13 @@ struct ModeLattice: ParsableCommand {
             FileHandle.standardError.write(Data("modelattice: error\(where_): \(error.message)\n".utf8))
             Ranks.abort(error.exitCode)
         } catch {
-            exit(withError: error)
+            // Help, version and clean exits print as ArgumentParser does; every other parse or
+            // validation error is one line (its message) and exit 64, not the whole usage text.
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            FileHandle.standardError.write(Data("modelattice: error: \(message) (see --help)\n".utf8))
+            Ranks.abort(code.rawValue)
         }
     }
 }
