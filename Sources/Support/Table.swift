@@ -72,6 +72,8 @@ public struct RunRecord: Codable, Sendable {
     public var seed: UInt64?
     public var generator: String?
     public var threads: Int?
+    /// MPI ranks that shared the work (1 without mpirun); results do not depend on it.
+    public var ranks: Int = Ranks.size
     public var parameters: [String: String]
     public var wallSeconds: Double
     public var started: String

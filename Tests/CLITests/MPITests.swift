@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// Scale-out with MPI: `mpirun -np N modelattice …` must give byte-identical CSV to one process,
+/// with idle ranks (more ranks than units) finishing rather than hanging.
+@Suite(.serialized) struct MPITests {
+    static let mpirun: String? = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// Runs `modelattice args` under mpirun with `ranks` ranks (as root too; oversubscribing the cores).
+    func runMPI(ranks: Int, _ args: [String]) throws -> CLI.Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.mpirun))
+        process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", String(ranks), CLI.binary] + args
+        var env = ProcessInfo.processInfo.environment
+        env["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
+        env["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLI.Outcome(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                           stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func sweepArgs(_ output: String, trials: Int) -> [String] {
+        ["percolation", "sweep", "--dim", "2", "--size", "24", "--kind", "site", "--boundary", "periodic",
+         "--trials", String(trials), "--seed", "7", "--points", "9", "--pmin", "0.5", "--pmax", "0.7",
+         "--threads", "1", "--quiet", "--output", output]
+    }
+
+    @Test(.enabled(if: MPITests.mpirun != nil, "OpenMPI's mpirun is not installed"))
+    func sweepIsByteIdenticalAtOneTwoAndThreeRanks() throws {
+        let dir = try CLI.temporaryDirectory("mpi")
+        let single = try CLI.run(sweepArgs(dir + "/one.csv", trials: 10))
+        #expect(single.status == 0, "\(single.stderr)")
+        for ranks in [2, 3] {
+            let r = try runMPI(ranks: ranks, sweepArgs(dir + "/mpi\(ranks).csv", trials: 10))
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(try String(contentsOfFile: dir + "/mpi\(ranks).csv", encoding: .utf8)
+                    == String(contentsOfFile: dir + "/one.csv", encoding: .utf8))
+            // The ranks really shared the work (the sidecar records how many took part) …
+            let sidecar = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: dir + "/mpi\(ranks).json"))) as? [String: Any]
+            #expect(sidecar?["ranks"] as? Int == ranks)
+            // … and only rank 0 writes: no stray temporary files, no leftover checkpoint.
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+            #expect(files.allSatisfy { $0.hasSuffix(".csv") || $0.hasSuffix(".json") }, "\(files)")
+        }
+    }
+
+    @Test(.enabled(if: MPITests.mpirun != nil, "OpenMPI's mpirun is not installed"))
+    func moreRanksThanUnitsDoesNotHang() throws {
+        let dir = try CLI.temporaryDirectory("mpi-idle")
+        let single = try CLI.run(sweepArgs(dir + "/one.csv", trials: 2))
+        #expect(single.status == 0)
+        let r = try runMPI(ranks: 4, sweepArgs(dir + "/four.csv", trials: 2))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOfFile: dir + "/four.csv", encoding: .utf8)
+                == String(contentsOfFile: dir + "/one.csv", encoding: .utf8))
+    }
+
+    @Test(.enabled(if: MPITests.mpirun != nil, "OpenMPI's mpirun is not installed"))
+    func aBadArgumentStopsEveryRankWithOneExitCode() throws {
+        let r = try runMPI(ranks: 2, ["percolation", "sweep", "--dim", "0", "--size", "4", "--trials", "2",
+                                      "--points", "3", "--pmin", "0", "--pmax", "1", "--output", "/tmp/never.csv"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("dimension must be at least 1"))
+    }
+}
