@@ -53,6 +53,9 @@ public enum UnitRunner {
 
         let pending = (0..<count).filter { results[$0] == nil }
         let round = max(Ranks.size * threads * 4, 1)
+        // Fault injection for the resume tests: the last rank dies abruptly after this many rounds.
+        let killAfter = ProcessInfo.processInfo.environment["MODELATTICE_TEST_KILL_LAST_RANK_AFTER_ROUNDS"].flatMap { Int($0) }
+        var roundsDone = 0
         var start = 0
         repeat {
             let slice = Array(pending[start..<min(start + round, pending.count)])
@@ -67,6 +70,8 @@ public enum UnitRunner {
             }
             progress?.advance(slice.count)
             start += round
+            roundsDone += 1
+            if let killAfter, roundsDone == killAfter, Ranks.rank == Ranks.size - 1 { _exit(9) }
         } while start < pending.count
         return try results.enumerated().map { i, v in
             guard let v else { throw ModeLatticeError.software("unit \(i) was computed by no rank") }

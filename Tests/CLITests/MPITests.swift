@@ -9,13 +9,14 @@ import Testing
     }
 
     /// Runs `modelattice args` under mpirun with `ranks` ranks (as root too; oversubscribing the cores).
-    func runMPI(ranks: Int, _ args: [String]) throws -> CLI.Outcome {
+    func runMPI(ranks: Int, _ args: [String], extraEnvironment: [String: String] = [:]) throws -> CLI.Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.mpirun))
         process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", String(ranks), CLI.binary] + args
         var env = ProcessInfo.processInfo.environment
         env["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
         env["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
+        env.merge(extraEnvironment) { $1 }
         process.environment = env
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -71,5 +72,24 @@ import Testing
                                       "--points", "3", "--pmin", "0", "--pmax", "1", "--output", "/tmp/never.csv"])
         #expect(r.status != 0)
         #expect(r.stderr.contains("dimension must be at least 1"))
+    }
+
+    @Test(.enabled(if: MPITests.mpirun != nil, "OpenMPI's mpirun is not installed"))
+    func aDeadRankStopsTheRunAndTheRerunResumesToTheSameTable() throws {
+        let dir = try CLI.temporaryDirectory("mpi-kill")
+        let single = try CLI.run(sweepArgs(dir + "/one.csv", trials: 40))
+        #expect(single.status == 0)
+        // Rounds are 2 ranks × 1 thread × 4 = 8 trials; rank 1 dies after the second round.
+        let killed = try runMPI(ranks: 2, sweepArgs(dir + "/two.csv", trials: 40),
+                                extraEnvironment: ["MODELATTICE_TEST_KILL_LAST_RANK_AFTER_ROUNDS": "2"])
+        #expect(killed.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/two.csv"))
+        let partial = try String(contentsOfFile: dir + "/two.csv.partial.jsonl", encoding: .utf8)
+        #expect(partial.split(separator: "\n").count == 1 + 16)   // header + two rounds of trials
+        let resumed = try runMPI(ranks: 2, sweepArgs(dir + "/two.csv", trials: 40))
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try String(contentsOfFile: dir + "/two.csv", encoding: .utf8)
+                == String(contentsOfFile: dir + "/one.csv", encoding: .utf8))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/two.csv.partial.jsonl"))
     }
 }
