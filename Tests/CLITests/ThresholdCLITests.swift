@@ -42,6 +42,12 @@ import Testing
         #expect(abs(estimate - 0.0530925842) < 0.01 * 0.0530925842)
     }
 
+    @Test func autoMethodUsesWrappingInTwoDimensions() throws {
+        let r = try Self.run(["percolation", "threshold", "--dim", "2", "--kind", "site", "--samples", "8", "--seed", "5"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.split(separator: "\n").last?.hasPrefix("2,site,wrapping,0.59") == true)
+    }
+
     @Test func thresholdsWritesTableAndSidecar() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("thresholds-cli-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -65,6 +71,7 @@ import Testing
         ["percolation", "threshold", "--dim", "3", "--kind", "edge"],
         ["percolation", "threshold", "--dim", "3", "--kind", "site", "--method", "magic"],
         ["percolation", "threshold", "--dim", "3", "--kind", "site", "--budget", "0"],
+        ["percolation", "threshold", "--dim", "3", "--kind", "site", "--method", "wrapping"],
         ["percolation", "threshold", "--dim", "3", "--kind", "site", "--budget", "-2"],
         ["percolation", "thresholds", "--dims", "5-3", "--output", "/tmp/never-written.csv"],
         ["percolation", "thresholds", "--dims", "2-x", "--output", "/tmp/never-written.csv"],

@@ -39,7 +39,7 @@ public struct InvasionRun: Sendable, Equatable {
 ///   not into the heap. The heap's minimum is then still the global minimum unless the heap runs
 ///   empty; if it does, the growth is redone from the start with no cutoff — same seed, same
 ///   weights, same order — so the result is exactly that of plain invasion percolation.
-enum InvasionGrowth {
+public enum InvasionGrowth {
     struct Overflow: Error {}
     struct NeedsFullHeap: Error {}
 
@@ -47,7 +47,7 @@ enum InvasionGrowth {
     /// - Parameters:
     ///   - checkpoints: ascending counts of invaded elements at which to record.
     ///   - cutoff: largest weight kept in the heap (UInt32.max: no cutoff).
-    static func grow(geometry: KeyGeometry, kind: ThresholdKind, checkpoints: [Int],
+    public static func grow(geometry: KeyGeometry, kind: ThresholdKind, checkpoints: [Int],
                      cutoff: UInt32, seed: UInt64, algorithm: String) throws -> InvasionRun {
         do {
             return try growOnce(geometry: geometry, kind: kind, checkpoints: checkpoints,

@@ -3,10 +3,7 @@ import Foundation
 import Percolation
 import Support
 
-/// Threshold estimation methods the CLI accepts.
-enum ThresholdMethod: String, ExpressibleByArgument, CaseIterable {
-    case auto, wrapping, growth
-}
+extension ThresholdMethod: ExpressibleByArgument {}
 
 /// `modelattice percolation threshold`: one (d, kind) threshold with its error bar, as one CSV row.
 struct ThresholdCommand: ParsableCommand {
@@ -20,7 +17,7 @@ struct ThresholdCommand: ParsableCommand {
     @Option(help: "site or bond.")
     var kind: String
 
-    @Option(help: "auto, wrapping or growth (auto = growth in this build).")
+    @Option(help: "auto (wrapping in d = 2, growth otherwise), wrapping (d = 2 only) or growth.")
     var method: ThresholdMethod = .auto
 
     @Option(help: "Seconds of growth for the row (the sample count then depends on machine speed).")
@@ -39,8 +36,8 @@ struct ThresholdCommand: ParsableCommand {
 
     func validate() throws {
         try ThresholdArguments.validate(dims: [dim], kinds: [kind], budget: budget, samples: samples, size: size)
-        if method == .wrapping {
-            throw ValidationError("--method wrapping needs the Newman–Ziff sweep, which this build does not have; use --method growth or auto.")
+        if method == .wrapping && dim != 2 {
+            throw ValidationError("--method wrapping needs a known universal crossing value, available here for d = 2 only; use --method growth or auto.")
         }
     }
 
@@ -50,7 +47,7 @@ struct ThresholdCommand: ParsableCommand {
         let settings = ThresholdSettings(
             dimension: dim, kind: kind, seed: options.seed, threads: options.threadCount,
             algorithm: options.generator, budget: budget, samples: samples, size: size)
-        let estimate = try ThresholdEstimator.estimate(settings, shouldStop: Interrupt.requested)
+        let estimate = try method.estimate(settings, shouldStop: Interrupt.requested)
         var table = Table(columns: ThresholdTable.columns)
         table.append(ThresholdTable.row(estimate))
         print(table.csv, terminator: "")

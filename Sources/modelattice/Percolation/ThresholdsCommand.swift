@@ -64,7 +64,7 @@ struct ThresholdsCommand: ParsableCommand {
             for name in kindList {
                 guard let kind = ThresholdKind(rawValue: name) else { throw ModeLatticeError.usage("--kinds: unknown kind '\(name)'") }
                 if Interrupt.requested() { interrupted = true; break rows }
-                let e = try ThresholdEstimator.estimate(
+                let e = try ThresholdMethod.auto.estimate(
                     ThresholdSettings(dimension: d, kind: kind, seed: options.seed, threads: options.threadCount,
                                       algorithm: options.generator, budget: budget, samples: samples),
                     shouldStop: Interrupt.requested)
@@ -82,7 +82,7 @@ struct ThresholdsCommand: ParsableCommand {
             seed: options.seed, generator: options.generator, threads: options.threadCount,
             parameters: ["dims": dims, "kinds": kinds, "budget": samples == nil ? String(budget) : "",
                          "samples": samples.map(String.init) ?? "time-budgeted (depends on speed)",
-                         "method": "growth (invasion percolation, control-variate acceptance ratio, two-size extrapolation)"],
+                         "method": "auto: wrapping crossing (Newman–Ziff sweeps, L = 128 and 64) in d = 2; invasion-percolation growth (acceptance ratio, two-size extrapolation) otherwise"],
             wallSeconds: Date().timeIntervalSince(started), started: started, notes: notes)
         try table.write(to: output, record: record)
         if interrupted { Foundation.exit(130) }
