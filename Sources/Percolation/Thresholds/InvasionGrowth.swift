@@ -1,10 +1,8 @@
 @preconcurrency import CGSL
 import Support
 
-/// Site or bond percolation.
-public enum ThresholdKind: String, Sendable, CaseIterable, Codable {
-    case site, bond
-}
+/// Site or bond percolation (the Newman–Ziff sweep's ``PercolationKind``).
+public typealias ThresholdKind = PercolationKind
 
 /// Counts of one invasion-percolation cluster at the moment it had `accepted` invaded elements.
 public struct GrowthCheckpoint: Sendable, Equatable {

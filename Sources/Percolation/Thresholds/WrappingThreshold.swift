@@ -25,7 +25,7 @@ public enum WrappingThreshold {
             throw ModeLatticeError.usage("the wrapping method needs a known universal crossing value, which is used here for d = 2 only; use --method growth")
         }
         let started = Date()
-        let kind: PercolationKind = s.kind == .site ? .site : .bond
+        let kind = s.kind
         let sides = [side, side / 2]
         let sweeps = try sides.map { l in
             try NewmanZiffSweep(lattice: HypercubicLattice(dimension: 2, side: l, boundary: .periodic), kind: kind,
