@@ -89,11 +89,17 @@ public enum InvasionGrowth {
                 examined += 1
                 if w <= cutoff { heap.push(UInt64(w) << 32 | UInt64(slot)) }
             }
+            // The 2d neighbours of the invaded site, computed and prefetched first. Shape [2d].
+            var neighbours = [LatticeKey](repeating: .empty, count: 2 * d)
             @inline(__always) func invade(_ key: LatticeKey) throws {
-                for axis in 0..<d {
-                    for up in [false, true] {
-                        guard let nb = geometry.neighbour(key, axis: axis, up: up) else { throw Overflow() }
-                        let (slot, new) = set.insert(nb)
+                try neighbours.withUnsafeMutableBufferPointer { nbs in
+                    for direction in 0..<(2 * d) {
+                        guard let nb = geometry.neighbour(key, axis: direction >> 1, up: direction & 1 == 1) else { throw Overflow() }
+                        nbs[direction] = nb
+                        set.prefetch(nb)
+                    }
+                    for direction in 0..<(2 * d) {
+                        let (slot, new) = set.insert(nbs[direction])
                         if new { examine(slot) }
                     }
                 }
@@ -123,10 +129,18 @@ public enum InvasionGrowth {
             }
             // A site joins: examine its bonds to sites outside the cluster. A bond to a cluster
             // site was examined when that site joined (or is the bond just invaded).
+            // The neighbours of the joining site, computed and prefetched first. Shape [2d].
+            var neighbours = [LatticeKey](repeating: .empty, count: directions)
             @inline(__always) func join(_ key: LatticeKey, slot: Int) throws {
-                for direction in 0..<directions {
-                    guard let nb = geometry.neighbour(key, axis: direction >> 1, up: direction & 1 == 1) else { throw Overflow() }
-                    if !set.contains(nb) { examine(slot, direction) }
+                try neighbours.withUnsafeMutableBufferPointer { nbs in
+                    for direction in 0..<directions {
+                        guard let nb = geometry.neighbour(key, axis: direction >> 1, up: direction & 1 == 1) else { throw Overflow() }
+                        nbs[direction] = nb
+                        set.prefetch(nb)
+                    }
+                    for direction in 0..<directions where !set.contains(nbs[direction]) {
+                        examine(slot, direction)
+                    }
                 }
             }
             let (originSlot, _) = set.insert(geometry.origin)
