@@ -1,3 +1,5 @@
+import Foundation
+
 /// The finite-size correction of the invasion estimators: p(N) = p_c + a·N^(−ω) + …, with
 /// ω = 1/(ν d_f) (the invaded cluster of N elements has linear size ξ ~ N^(1/d_f) and so sits at
 /// |p − p_c| ~ ξ^(−1/ν); Mertens & Moore 2018, Sec. III).
@@ -23,5 +25,3 @@ public enum FiniteSizeScaling {
         return (r * p2 - p1) / (r - 1)
     }
 }
-
-import Foundation
