@@ -12,6 +12,11 @@ struct ModeLattice: ParsableCommand {
         version: ModeLatticeVersion.string,
         subcommands: [
             PercolationCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
+            InitCommand.self,
+            PredictCommand.self,
+            GradientCommand.self,
         ]
     )
 
