@@ -31,6 +31,15 @@ import Support
         #expect(throws: ModeLatticeError.self) { try MNISTFormat.load(.train, directory: dir) }
     }
 
+    @Test func missingDefaultDatasetNamesTheDebianPackage() {
+        do {
+            _ = try MNISTFormat.load(.test, defaultDirectory: "/nonexistent/fashion-mnist")
+            Issue.record("expected an error")
+        } catch let e as ModeLatticeError {
+            #expect(e.kind == .io && e.message.contains("dataset-fashion-mnist") && !e.message.contains("\n"))
+        } catch { Issue.record("\(error)") }
+    }
+
     @Test func fashionMNISTIsInstalledAndComplete() throws {
         let train = try MNISTFormat.load(.train)
         let test = try MNISTFormat.load(.test)
