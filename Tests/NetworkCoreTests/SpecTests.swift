@@ -115,7 +115,7 @@ import Support
         #expect(throws: ModeLatticeError.self) { try Tensor(shape: [2, 3], storage: [1, 2, 3]) }
         let t = try Tensor(shape: [2, 3], storage: [1, 2, 3, 4, 5, 6])
         #expect(try t.reshaped([3, 2]).shape == [3, 2])
-        let m = try Sequential.random(spec: "mlp:6-4-2", seed: 1)
+        let m = try Sequential.random(spec: "mlp:3-4-2", seed: 1)
         let y = try m.outputs(t)
         #expect(y.shape == [2, 2])
         #expect(y.storage == m.outputs(t.storage, count: 2))
