@@ -122,3 +122,15 @@ import Support
         #expect(throws: ModeLatticeError.self) { try m.outputs(try t.reshaped([3, 2])) }
     }
 }
+
+@Suite struct ModuleNameTests {
+    @Test func givenModuleNamesPrefixTheStateDict() throws {
+        let m = try Sequential(spec: "custom", inputShape: [1, 4, 4],
+                               layers: [Conv2d(inChannels: 1, outChannels: 2, kernel: 3, padding: 1, height: 4, width: 4, bias: false),
+                                        BatchNorm2d(channels: 2, height: 4, width: 4), Flatten(inputShape: [2, 4, 4]), Linear(32, 3)],
+                               moduleNames: ["conv1", "bn1", "flatten", "fc"])
+        #expect(m.stateEntries.map(\.name) == ["conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var",
+                                               "bn1.num_batches_tracked", "fc.weight", "fc.bias"])
+        #expect(throws: ModeLatticeError.self) { try Sequential(spec: "x", inputShape: [3], layers: [Linear(3, 2)], moduleNames: []) }
+    }
+}
