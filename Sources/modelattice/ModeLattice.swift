@@ -14,6 +14,11 @@ struct ModeLattice: ParsableCommand {
             PercolationCommand.self,
             ReproduceCommand.self,
             ParamsCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
+            InitCommand.self,
+            PredictCommand.self,
+            GradientCommand.self,
         ]
     )
 
