@@ -13,6 +13,11 @@ struct ModeLattice: ParsableCommand {
         subcommands: [
             PercolationCommand.self,
             ReproduceCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
+            InitCommand.self,
+            PredictCommand.self,
+            GradientCommand.self,
         ]
     )
 
