@@ -18,6 +18,7 @@ struct ModeLattice: ParsableCommand {
             InitCommand.self,
             PredictCommand.self,
             GradientCommand.self,
+            InputCommand.self,
         ]
     )
 
