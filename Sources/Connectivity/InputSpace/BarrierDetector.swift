@@ -75,6 +75,20 @@ public enum BarrierDetector {
                                  sortedLogits: logits.sorted(by: >))
     }
 
+    /// AUROC of a logistic regression on an arbitrary feature row (e.g. the logits alone, as an
+    /// ablation of the curve classifier), with the same fit/held-out split as ``evaluate``.
+    public static func classifierSummary(real: [DetectionFeatures], adversarial: [DetectionFeatures],
+                                         row: (DetectionFeatures) -> [Double], resamples: Int = 1000,
+                                         seed: UInt64) throws -> ROCSummary {
+        let even = { (v: [DetectionFeatures]) in stride(from: 0, to: v.count, by: 2).map { v[$0] } }
+        let odd = { (v: [DetectionFeatures]) in stride(from: 1, to: v.count, by: 2).map { v[$0] } }
+        var model = LogisticRegression(lambda: 1e-2)
+        try model.fit(even(real).map(row) + even(adversarial).map(row),
+                      Array(repeating: false, count: even(real).count) + Array(repeating: true, count: even(adversarial).count))
+        return try ROC.summary(positives: odd(adversarial).map { model.probability(row($0)) },
+                               negatives: odd(real).map { model.probability(row($0)) }, resamples: resamples, seed: seed)
+    }
+
     /// Fits on the even-index half and evaluates every score on the odd-index half.
     public static func evaluate(real: [DetectionFeatures], adversarial: [DetectionFeatures],
                                 resamples: Int = 1000, seed: UInt64) throws -> [DetectionOutcome] {

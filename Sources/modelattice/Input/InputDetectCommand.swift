@@ -54,8 +54,9 @@ struct InputDetectCommand: ParsableCommand {
             world.pool($0, .references).count >= 1 && world.pool($0, .examples).count >= 1
         }
         guard usable.count >= 2 else { throw ModeLatticeError.data("need two classes with at least two correctly classified test images") }
-        var attacks: [AttackKind] = []
-        for a in attack where !attacks.contains(a) { attacks.append(a) }
+        var distinct: [AttackKind] = []
+        for a in attack where !distinct.contains(a) { distinct.append(a) }
+        let attacks = distinct
         let parameters = InputOutput.parameters([
             ("model", input.model), ("dataset", input.data.dataset.rawValue), ("attacks", attacks.map(\.rawValue).joined(separator: "+")),
             ("references", references), ("examples", examples), ("points", input.points), ("epsilon", attackOptions.epsilon),
@@ -104,6 +105,12 @@ struct InputDetectCommand: ParsableCommand {
             }
             let outcomes = try BarrierDetector.evaluate(real: real, adversarial: adversarial, resamples: resamples,
                                                         seed: SeedSequence.derive(seed, stream: "detect-\(kind.rawValue)", index: 0))
+            // Ablation (notes only): the same classifier on the sorted logits alone, without loss curves.
+            let logitsOnly = try BarrierDetector.classifierSummary(
+                real: real, adversarial: adversarial, row: \.sortedLogits, resamples: resamples,
+                seed: SeedSequence.derive(seed, stream: "detect-logits-\(kind.rawValue)", index: 0))
+            notes.append(String(format: "%@ ablation, logits-only classifier: AUROC %.3f [%.3f, %.3f]", kind.rawValue,
+                                logitsOnly.auroc, logitsOnly.aurocLow, logitsOnly.aurocHigh))
             for o in outcomes {
                 let s = o.summary
                 table.append([.text(kind.rawValue), .text(o.score.rawValue), .double(s.auroc), .double(s.aurocLow),
