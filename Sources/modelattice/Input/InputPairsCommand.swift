@@ -56,7 +56,7 @@ struct InputPairsCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         BLAS.setThreads(1)
-        let world = try InputWorld.load(input, classOption: classIndex)
+        let world = try InputWorld.load(input, classOption: classIndex, needsImages: kind != .synthetic)
         try AtomicFile.checkWritable(output)
         if let profiles { try AtomicFile.checkWritable(profiles) }
         let classes = classIndex.map { [$0] } ?? world.usableClasses(minimum: kind == .real ? 2 : (kind == .interpolated ? 2 : 0))
