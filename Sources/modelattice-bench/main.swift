@@ -5,6 +5,7 @@ import Support
 // process, reported as a ratio. Usage: modelattice-bench [GROUP ...]  (default: all groups)
 var groups: [String: () throws -> Void] = [:]
 groups["input"] = InputBench.run
+groups["network"] = NetworkBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let names = requested.isEmpty ? groups.keys.sorted() : requested

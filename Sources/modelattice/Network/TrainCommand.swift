@@ -9,7 +9,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a network on Fashion-MNIST (or IDX / synthetic data) and save it as safetensors.",
-        discussion: "Writes M.safetensors and M.log.csv (epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,seconds) with a JSON sidecar. Pixels are scaled to [0,1]. Results are bit-identical for the same seed and --threads.")
+        discussion: "Writes M.safetensors and M.log.csv (epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,seconds) with a JSON sidecar. Pixels are scaled to [0,1]. Results are bit-identical for the same seed at any --threads.")
 
     @OptionGroup var data: DatasetOptions
     @Option(help: "Architecture spec, e.g. mlp:784-256-256-10 or cnn:1x28x28:c32k5p2-r-m2-c64k5p2-r-m2-f-l1024-r-l10.")
@@ -22,6 +22,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Optimizer: adam, adamw or sgd (with --momentum).")
     var optimizer: TrainingConfiguration.OptimizerKind = .adam
     @Option(help: "SGD momentum.") var momentum: Float = 0.9
+    @Option(help: "Learning-rate schedule: constant or cosine (annealed to 0 over the run).")
+    var schedule: TrainingConfiguration.Schedule = .constant
     @Option(help: "Weight decay (L2 for sgd/adam, decoupled for adamw).") var weightDecay: Float = 0
     @Option(help: "Train on a deterministic random subset of N training examples.") var trainSubset: Int?
     @Option(help: "Score each epoch on a deterministic subset of N test examples (default: all).") var testSubset: Int?
@@ -53,7 +55,7 @@ struct TrainCommand: ParsableCommand {
         if let n = testSubset { test = try test.subset(n, seed: SeedSequence.derive(options.seed, stream: "test-subset", index: 0), generator: options.rng) }
         try net.initialize(scheme, seed: options.seed, generator: options.rng)
         let config = TrainingConfiguration(epochs: epochs, batchSize: batch, optimizer: optimizer, learningRate: lr,
-                                           momentum: momentum, weightDecay: weightDecay, seed: options.seed, generator: options.rng)
+                                           momentum: momentum, weightDecay: weightDecay, schedule: schedule, seed: options.seed, generator: options.rng)
         let steps = epochs * ((train.count + min(batch, train.count) - 1) / min(batch, train.count))
         let progress = ProgressLine("train", total: steps, quiet: options.quiet)
         let quiet = options.quiet
@@ -74,11 +76,11 @@ struct TrainCommand: ParsableCommand {
         let record = RunRecord(seed: options.seed, generator: options.generator, threads: options.threadCount,
                                parameters: ["model": model, "init": `init`, "epochs": String(epochs), "batch": String(batch),
                                             "lr": String(lr), "optimizer": optimizer.rawValue, "momentum": String(momentum),
-                                            "weight_decay": String(weightDecay), "dataset": data.dataset.rawValue,
+                                            "weight_decay": String(weightDecay), "schedule": schedule.rawValue, "dataset": data.dataset.rawValue,
                                             "train_examples": String(train.count), "test_examples": String(test.count),
                                             "output": output],
                                wallSeconds: Date().timeIntervalSince(started), started: started,
-                               notes: ["pixels scaled to [0,1]; results bit-identical for the same seed and thread count"])
+                               notes: ["pixels scaled to [0,1]; results bit-identical for the same seed at any thread count (fixed sgemm blocking)"])
         let log = TrainCommand.logPath(for: output)
         try table.write(to: log, record: record)
         let last = records.last!
@@ -87,3 +89,4 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
+extension TrainingConfiguration.Schedule: ExpressibleByArgument {}
