@@ -6,6 +6,7 @@ import Support
 var groups: [String: () throws -> Void] = [:]
 groups["percolation"] = PercolationBench.run
 groups["thresholds"] = ThresholdBench.run
+groups["input"] = InputBench.run
 groups["network"] = NetworkBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())

@@ -19,6 +19,7 @@ struct ModeLattice: ParsableCommand {
             InitCommand.self,
             PredictCommand.self,
             GradientCommand.self,
+            InputCommand.self,
         ]
     )
 
