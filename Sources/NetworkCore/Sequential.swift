@@ -22,10 +22,13 @@ public struct Sequential: Sendable {
     /// Start of layer i's parameters in θ; `parameterOffsets[layers.count] == P`.
     public let parameterOffsets: [Int]
     public let bufferOffsets: [Int]
+    /// State_dict prefix of each module: its index by default (`nn.Sequential`), or names such as
+    /// torchvision's `conv1`, `layer1.0`, `fc` for models built as named module lists (ResNet).
+    public let moduleNames: [String]
 
     /// Chains `layers` (each layer's input shape must equal the previous output shape); parameters
     /// start at zero — call ``initialize(_:seed:generator:)`` or load a file.
-    public init(spec: String, inputShape: [Int], layers: [any Layer]) throws {
+    public init(spec: String, inputShape: [Int], layers: [any Layer], moduleNames: [String]? = nil) throws {
         var shape = inputShape
         var po = [0], bo = [0]
         for (i, layer) in layers.enumerated() {
@@ -39,6 +42,10 @@ public struct Sequential: Sendable {
             po.append(po.last! + layer.parameterCount)
             bo.append(bo.last! + layer.bufferCount)
         }
+        if let names = moduleNames, names.count != layers.count || Set(names).count != names.count {
+            throw ModeLatticeError.software("spec '\(spec)': \(names.count) distinct module names needed for \(layers.count) modules")
+        }
+        self.moduleNames = moduleNames ?? layers.indices.map(String.init)
         self.spec = spec
         self.layers = layers
         self.inputShape = inputShape
@@ -68,12 +75,12 @@ public struct Sequential: Sendable {
         for (i, layer) in layers.enumerated() {
             var p = parameterOffsets[i]
             for slot in layer.parameterSlots {
-                out.append(StateEntry(name: "\(i).\(slot.name)", shape: slot.shape, range: p..<(p + slot.count), trainable: true))
+                out.append(StateEntry(name: "\(moduleNames[i]).\(slot.name)", shape: slot.shape, range: p..<(p + slot.count), trainable: true))
                 p += slot.count
             }
             var b = bufferOffsets[i]
             for slot in layer.bufferSlots {
-                out.append(StateEntry(name: "\(i).\(slot.name)", shape: slot.shape, range: b..<(b + slot.count), trainable: false))
+                out.append(StateEntry(name: "\(moduleNames[i]).\(slot.name)", shape: slot.shape, range: b..<(b + slot.count), trainable: false))
                 b += slot.count
             }
         }
