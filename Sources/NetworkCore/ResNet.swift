@@ -12,7 +12,8 @@ import Support
 /// (torchvision's model with `model.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)` and
 /// `model.maxpool = nn.Identity()`; input 3×32×32, K = 10). Layer 2.0, 3.0, 4.0 have the projection
 /// shortcut `downsample.0/1`. The unnamed flatten module has no state, so names match
-/// `torchvision.models.resnet18(num_classes=K).state_dict()` one for one (same order too).
+/// `torchvision.models.resnet18(num_classes=K).state_dict()` one for one (within a block our
+/// order lists parameters before buffers; safetensors files are looked up by name, so it is moot).
 ///
 /// Spec options (after ':' , comma-separated): `num_classes=K`, `input=CxHxW`, `width=W` (base
 /// width; 64 is ResNet-18, smaller values give cheap residual nets of the same topology), e.g.
