@@ -47,6 +47,8 @@ public struct BasicBlock: Layer {
     }
 
     public var hasProjection: Bool { downConv != nil }
+    /// conv1, conv2 and (with a projection) downsample.0.
+    public var convolutions: [Conv2d] { [conv1, conv2] + (downConv.map { [$0] } ?? []) }
     public var inputShape: [Int] { [inChannels, height, width] }
     public var outputShape: [Int] { conv1.outputShape }
 

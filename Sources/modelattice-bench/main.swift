@@ -5,6 +5,8 @@ import Support
 // process, reported as a ratio. Usage: modelattice-bench [GROUP ...]  (default: all groups)
 var groups: [String: () throws -> Void] = [:]
 groups["network"] = NetworkBench.run
+groups["input"] = InputBench.run
+groups["resnet"] = ResNetBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let names = requested.isEmpty ? groups.keys.sorted() : requested

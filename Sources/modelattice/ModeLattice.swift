@@ -12,22 +12,26 @@ struct ModeLattice: ParsableCommand {
         version: ModeLatticeVersion.string,
         subcommands: [
             PercolationCommand.self,
+            ReproduceCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
             InitCommand.self,
             PredictCommand.self,
             GradientCommand.self,
+            InputCommand.self,
         ]
     )
 
     static func main() {
         GSLSetup.once()
+        Ranks.start()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as ModeLatticeError {
-            FileHandle.standardError.write(Data("modelattice: error: \(error.message)\n".utf8))
-            Foundation.exit(error.exitCode)
+            let where_ = Ranks.isDistributed ? " (rank \(Ranks.rank) of \(Ranks.size))" : ""
+            FileHandle.standardError.write(Data("modelattice: error\(where_): \(error.message)\n".utf8))
+            Ranks.abort(error.exitCode)
         } catch {
             exit(withError: error)
         }
