@@ -156,7 +156,7 @@ struct InputEvolutionCommand: ParsableCommand {
                                notes: notes)
         try table.write(to: output, record: record)
         if let bypassOutput { try bypassTable.write(to: bypassOutput, record: record) }
-        for line in notes.suffix(wantBypass ? 2 : 1) { print(line) }
+        for line in notes where !line.contains("training loss") { print(line) }
     }
 }
 
