@@ -22,13 +22,17 @@ public struct Sequential: Sendable {
     /// Start of layer i's parameters in θ; `parameterOffsets[layers.count] == P`.
     public let parameterOffsets: [Int]
     public let bufferOffsets: [Int]
-    /// State_dict prefix of each module: its index by default (`nn.Sequential`), or names such as
-    /// torchvision's `conv1`, `layer1.0`, `fc` for models built as named module lists (ResNet).
+    /// State-dict prefix of each module: "0", "1", … as nn.Sequential numbers them, or given
+    /// names (e.g. torchvision's "conv1", "layer1.0", "fc" for a residual network).
     public let moduleNames: [String]
 
     /// Chains `layers` (each layer's input shape must equal the previous output shape); parameters
     /// start at zero — call ``initialize(_:seed:generator:)`` or load a file.
     public init(spec: String, inputShape: [Int], layers: [any Layer], moduleNames: [String]? = nil) throws {
+        if let moduleNames, moduleNames.count != layers.count {
+            throw ModeLatticeError.software("\(moduleNames.count) module names for \(layers.count) layers")
+        }
+        self.moduleNames = moduleNames ?? layers.indices.map(String.init)
         var shape = inputShape
         var po = [0], bo = [0]
         for (i, layer) in layers.enumerated() {
@@ -42,10 +46,6 @@ public struct Sequential: Sendable {
             po.append(po.last! + layer.parameterCount)
             bo.append(bo.last! + layer.bufferCount)
         }
-        if let names = moduleNames, names.count != layers.count || Set(names).count != names.count {
-            throw ModeLatticeError.software("spec '\(spec)': \(names.count) distinct module names needed for \(layers.count) modules")
-        }
-        self.moduleNames = moduleNames ?? layers.indices.map(String.init)
         self.spec = spec
         self.layers = layers
         self.inputShape = inputShape
