@@ -12,7 +12,7 @@ enum DatasetName: String, ExpressibleByArgument, CaseIterable {
 
 /// `--dataset` and `--data-dir`, shared by train and evaluate.
 struct DatasetOptions: ParsableArguments {
-    @Option(help: "Dataset: fashion-mnist (Debian package dataset-fashion-mnist, or --data-dir) or synthetic (a 10-class Gaussian mixture shaped 1x28x28: 2000 train, 500 test, for quick checks).")
+    @Option(help: "Dataset: fashion-mnist (Debian package dataset-fashion-mnist, or --data-dir), fashion-mnist-3x32x32 (the same padded to 32x32 and replicated to 3 channels: a CIFAR-shaped stand-in), or synthetic (a 10-class Gaussian mixture shaped 1x28x28: 2000 train, 500 test, for quick checks).")
     var dataset: DatasetName = .fashionMNIST
 
     @Option(help: "Directory of MNIST-format IDX files {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] (default: /usr/share/datasets/fashion-mnist).")
