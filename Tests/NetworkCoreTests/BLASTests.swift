@@ -1,5 +1,6 @@
 import Testing
 @testable import NetworkCore
+import Support
 
 @Suite(.serialized) struct BLASTests {
     /// Blocked products: bit-identical for any worker count, and equal to naive Double loops to
@@ -48,5 +49,17 @@ import Testing
         BLAS.setThreads(2)
         let g2 = model.crossEntropyParameterGradient(x, labels: labels, chunk: 128).gradient
         #expect(g1 == g2)
+    }
+
+    /// Models evaluated concurrently from several threads (as experiments do with ParallelMap,
+    /// one workspace per thread) give exactly the serial results.
+    @Test func concurrentModelsMatchSerialResults() throws {
+        let models = try Sequential.ensemble(spec: "mlp:784-128-10", count: 6, seed: 4)
+        let x = gaussianValues(256 * 784, seed: 5)
+        BLAS.setThreads(1)
+        let serial = models.map { $0.outputs(x, count: 256, chunk: 256) }
+        let parallel = try ParallelMap.map(count: 6, threads: 3) { i in models[i].outputs(x, count: 256, chunk: 256) }
+        #expect(serial == parallel)
+        BLAS.setThreads(2)
     }
 }
