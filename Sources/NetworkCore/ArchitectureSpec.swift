@@ -5,7 +5,8 @@ import Support
 ///
 /// Grammar:
 ///
-///     spec   := mlp | cnn
+///     spec   := mlp | cnn | resnet
+///     resnet := ("resnet18" | "resnet18-cifar") [":" key=value ("," key=value)*]   see ``ResNet``
 ///     mlp    := "mlp:" D ("-" width)+ [":" act]          act ∈ relu (default), tanh, gelu
 ///     cnn    := "cnn:" C "x" H "x" W ":" token ("-" token)*
 ///     token  := "c" O "k" k ["s" s] ["p" p] ["n"]   Conv2d(C→O, kernel k, stride s=1, padding p=0);
@@ -29,6 +30,7 @@ public enum ArchitectureSpec {
     /// The model of `spec` with zero parameters (initialize or load next).
     public static func build(_ specText: String) throws -> Sequential {
         let spec = specText.trimmingCharacters(in: .whitespaces)
+        if let resnet = try ResNet.parse(spec) { return resnet }   // resnet18, resnet18-cifar (see ``ResNet``)
         func fail(_ why: String) -> ModeLatticeError {
             .usage("cannot parse model spec '\(spec)': \(why); examples: mlp:784-256-256-10, mlp:784-256-10:tanh, cnn:1x28x28:c32k5p2-r-m2-f-l10")
         }

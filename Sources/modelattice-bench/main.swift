@@ -8,6 +8,7 @@ groups["percolation"] = PercolationBench.run
 groups["thresholds"] = ThresholdBench.run
 groups["input"] = InputBench.run
 groups["network"] = NetworkBench.run
+groups["resnet"] = ResNetBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let names = requested.isEmpty ? groups.keys.sorted() : requested

@@ -5,20 +5,43 @@ import Support
 /// Which labelled data a network command uses.
 enum DatasetName: String, ExpressibleByArgument, CaseIterable {
     case fashionMNIST = "fashion-mnist"
+    /// Fashion-MNIST padded to 32×32 and replicated to 3 channels: the CIFAR-shaped stand-in.
+    case fashionMNIST32 = "fashion-mnist-3x32x32"
     case synthetic
 }
 
 /// `--dataset` and `--data-dir`, shared by train and evaluate.
 struct DatasetOptions: ParsableArguments {
-    @Option(help: "Dataset: fashion-mnist (Debian package dataset-fashion-mnist, or --data-dir) or synthetic (a 10-class Gaussian mixture shaped 1x28x28: 2000 train, 500 test, for quick checks).")
+    @Option(help: "Dataset: fashion-mnist (Debian package dataset-fashion-mnist, or --data-dir), fashion-mnist-3x32x32 (the same padded to 32x32 and replicated to 3 channels: a CIFAR-shaped stand-in), or synthetic (a 10-class Gaussian mixture shaped 1x28x28: 2000 train, 500 test, for quick checks).")
     var dataset: DatasetName = .fashionMNIST
 
     @Option(help: "Directory of MNIST-format IDX files {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] (default: /usr/share/datasets/fashion-mnist).")
     var dataDir: String?
 
+    @Option(name: .customLong("data-npy"), parsing: .upToNextOption,
+            help: "Your own data instead of --dataset: IMAGES.npy LABELS.npy (images [N,C,H,W] float32 in [0,1] or uint8; labels [N] int64).")
+    var dataNPY: [String] = []
+
+    @Option(name: .customLong("test-npy"), parsing: .upToNextOption,
+            help: "Held-out data for --data-npy: IMAGES.npy LABELS.npy (default: the --data-npy set itself, named as such).")
+    var testNPY: [String] = []
+
+    func validate() throws {
+        guard dataNPY.isEmpty || dataNPY.count == 2, testNPY.isEmpty || testNPY.count == 2 else {
+            throw ValidationError("--data-npy and --test-npy each take two files: IMAGES.npy LABELS.npy")
+        }
+        guard testNPY.isEmpty || !dataNPY.isEmpty else { throw ValidationError("--test-npy needs --data-npy") }
+    }
+
     /// One split; pixels of IDX data are scaled to [0, 1].
     func load(_ split: MNISTFormat.Split) throws -> Dataset {
+        if dataNPY.count == 2 {
+            if split == .test, testNPY.count == 2 { return try NPYDataset.load(images: testNPY[0], labels: testNPY[1]) }
+            return try NPYDataset.load(images: dataNPY[0], labels: dataNPY[1])
+        }
         switch dataset {
+        case .fashionMNIST32:
+            return try MNISTFormat.load(split, directory: dataDir, name: dataDir == nil ? "fashion-mnist" : "idx").cifarShaped()
         case .fashionMNIST:
             return try MNISTFormat.load(split, directory: dataDir, name: dataDir == nil ? "fashion-mnist" : "idx")
         case .synthetic:
