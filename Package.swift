@@ -40,7 +40,9 @@ let package = Package(
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
                        providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "Support", dependencies: ["CGSL", "COpenBLAS", "CMPI"]),
-        .target(name: "Percolation", dependencies: ["Support", "CGSL"]),
+        // Header-only __builtin_prefetch wrapper for the Newman–Ziff sweep (Swift has no intrinsic).
+        .target(name: "CPrefetch", path: "Sources/CPrefetch"),
+        .target(name: "Percolation", dependencies: ["Support", "CGSL", "CPrefetch"]),
         .target(name: "NetworkCore", dependencies: ["Support", "CGSL", "COpenBLAS", "CZlib"]),
         .target(name: "Connectivity", dependencies: ["Support", "Percolation", "NetworkCore", "CGSL"]),
         .target(name: "Experiments", dependencies: ["Support", "Percolation", "NetworkCore", "Connectivity"]),

@@ -1,1 +1,0 @@
-// Percolation module: see Package.swift for the layering.
