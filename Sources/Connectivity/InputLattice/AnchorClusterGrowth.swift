@@ -13,7 +13,7 @@ import Support
 /// For iid site percolation on Z^n this is Leath growth, whose survival to size s decays as
 /// s^(−(τ−2)) at p_c ≈ 1/(2n−1) and tends to a positive constant above it; for a network the sites
 /// are correlated, which is what the comparison measures.
-public struct ClusterGrowth: Sendable {
+public struct AnchorClusterGrowth: Sendable {
     public var anchor: [Float]
     public var spacing: Double
     public var rule: OpenRule
