@@ -1,1 +1,0 @@
-// NetworkCore module: see Package.swift for the layering.
