@@ -12,6 +12,7 @@ struct ModeLattice: ParsableCommand {
         version: ModeLatticeVersion.string,
         subcommands: [
             PercolationCommand.self,
+            LatticeCommand.self,
             ReproduceCommand.self,
         ]
     )
