@@ -209,7 +209,7 @@ public struct SafeTensors: Sendable, Equatable {
         for v in values {
             if let n = v as? NSNumber {
                 let d = n.doubleValue
-                guard d == d.rounded(), abs(d) < 9e15, !(v is Bool) else { return nil }
+                guard d == d.rounded(), abs(d) < 9e15 else { return nil }
                 out.append(n.intValue)
             } else if let i = v as? Int {
                 out.append(i)

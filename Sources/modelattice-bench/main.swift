@@ -5,6 +5,7 @@ import Support
 // process, reported as a ratio. Usage: modelattice-bench [GROUP ...]  (default: all groups)
 var groups: [String: () throws -> Void] = [:]
 groups["lattice"] = LatticeBench.run
+groups["input"] = InputBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let names = requested.isEmpty ? groups.keys.sorted() : requested

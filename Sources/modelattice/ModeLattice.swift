@@ -14,6 +14,12 @@ struct ModeLattice: ParsableCommand {
             PercolationCommand.self,
             LatticeCommand.self,
             ReproduceCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
+            InitCommand.self,
+            PredictCommand.self,
+            GradientCommand.self,
+            InputCommand.self,
         ]
     )
 

@@ -1,0 +1,66 @@
+import ArgumentParser
+import NetworkCore
+import Support
+
+/// Which labelled data a network command uses.
+enum DatasetName: String, ExpressibleByArgument, CaseIterable {
+    case fashionMNIST = "fashion-mnist"
+    case synthetic
+}
+
+/// `--dataset` and `--data-dir`, shared by train and evaluate.
+struct DatasetOptions: ParsableArguments {
+    @Option(help: "Dataset: fashion-mnist (Debian package dataset-fashion-mnist, or --data-dir) or synthetic (a 10-class Gaussian mixture shaped 1x28x28: 2000 train, 500 test, for quick checks).")
+    var dataset: DatasetName = .fashionMNIST
+
+    @Option(help: "Directory of MNIST-format IDX files {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] (default: /usr/share/datasets/fashion-mnist).")
+    var dataDir: String?
+
+    /// One split; pixels of IDX data are scaled to [0, 1].
+    func load(_ split: MNISTFormat.Split) throws -> Dataset {
+        switch dataset {
+        case .fashionMNIST:
+            return try MNISTFormat.load(split, directory: dataDir, name: dataDir == nil ? "fashion-mnist" : "idx")
+        case .synthetic:
+            // Fixed data seed: the synthetic set is the same for every run, like a real dataset.
+            return try GaussianMixture.make(classes: 10, shape: [1, 28, 28], count: split == .train ? 2000 : 500,
+                                            sigma: 1, seed: 0, split: split == .train ? 0 : 1)
+        }
+    }
+}
+
+enum NetworkIO {
+    /// Loads a model file, turning a spec override into the architecture.
+    static func loadModel(_ path: String, spec: String?) throws -> Sequential {
+        try ModelFile.load(path, spec: spec)
+    }
+
+    /// Reads an .npy of inputs [N, …] for `model`; returns (values [N, input size], N, shape).
+    static func readInputs(_ path: String, for model: Sequential) throws -> (x: [Float], count: Int, shape: [Int]) {
+        let array = try NPYArray.read(from: path)
+        let n: Int
+        do { n = try model.batchCount(forArrayShape: array.shape) } catch let e as ModeLatticeError {
+            throw ModeLatticeError.data("'\(path)': \(e.message)")
+        }
+        let x = array.floats()
+        if let bad = x.firstIndex(where: { !$0.isFinite }) {
+            throw ModeLatticeError.data("'\(path)': element \(bad) is not finite")
+        }
+        return (x, n, array.shape)
+    }
+
+    /// Fails unless the data fits the model (before any long computation).
+    static func check(_ data: Dataset, fits model: Sequential) throws {
+        guard data.exampleSize == model.inputSize else {
+            throw ModeLatticeError.data("dataset '\(data.name)' has examples of shape \(data.shape) but model '\(model.spec)' takes \(model.inputShape)")
+        }
+        guard data.classes <= model.outputSize else {
+            throw ModeLatticeError.data("dataset '\(data.name)' has \(data.classes) classes but model '\(model.spec)' has \(model.outputSize) outputs")
+        }
+    }
+
+    /// The spec as a usage error if it does not parse.
+    static func build(_ spec: String) throws -> Sequential {
+        try ArchitectureSpec.build(spec)
+    }
+}
