@@ -50,8 +50,11 @@ public enum MNISTFormat {
     public static let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist"
 
     /// Loads one split: images [N, 1, 28, 28] scaled to [0, 1], labels [N].
-    public static func load(_ split: Split, directory: String? = nil, name: String = "fashion-mnist") throws -> Dataset {
-        let dir = directory ?? fashionMNISTDirectory
+    /// `defaultDirectory` is where to look when no `directory` is given (a missing default names the
+    /// Debian package to install).
+    public static func load(_ split: Split, directory: String? = nil, name: String = "fashion-mnist",
+                            defaultDirectory: String = fashionMNISTDirectory) throws -> Dataset {
+        let dir = directory ?? defaultDirectory
         let stem = split == .train ? "train" : "t10k"
         func locate(_ base: String) throws -> String {
             for candidate in [dir + "/" + base + ".gz", dir + "/" + base] where FileManager.default.fileExists(atPath: candidate) {

@@ -121,7 +121,9 @@ public struct Sequential: Sendable {
     }
 
     /// Number of examples in an array of `shape` fed to this model: the leading dimension, with the
-    /// rest equal to the input shape, to it without leading 1s, or to its flattened size.
+    /// rest equal to the input shape, to it without leading 1s, or to its flattened size; a flat
+    /// model ([D]) also takes any example shape of D values (images flattened in C order, as in
+    /// training).
     public func batchCount(forArrayShape shape: [Int]) throws -> Int {
         guard let n = shape.first, shape.count >= 2 else {
             throw ModeLatticeError.data("input of shape \(shape) needs a leading batch dimension followed by \(inputShape)")
@@ -129,8 +131,9 @@ public struct Sequential: Sendable {
         let rest = Array(shape.dropFirst())
         var squeezed = inputShape
         while squeezed.count > 1, squeezed.first == 1 { squeezed.removeFirst() }
-        guard rest == inputShape || rest == squeezed || rest == [inputSize] else {
-            throw ModeLatticeError.data("input of shape \(shape) does not fit model input \(inputShape) (spec '\(spec)'); expected [N, \(inputShape.map(String.init).joined(separator: ", "))] or [N, \(inputSize)]")
+        let flatModel = inputShape.count == 1 && rest.elementCount == inputSize
+        guard rest == inputShape || rest == squeezed || rest == [inputSize] || flatModel else {
+            throw ModeLatticeError.data("input of shape \(shape) does not fit model input \(inputShape) (spec '\(spec)'); expected [N, \(inputShape.map(String.init).joined(separator: ", "))]\(inputShape.count > 1 ? " or [N, \(inputSize)]" : "")")
         }
         return n
     }

@@ -10,17 +10,23 @@ import Support
 /// parameters, the data, the seed and the BLAS thread count (see ``BLAS``).
 public struct TrainingConfiguration: Sendable {
     public enum OptimizerKind: String, Sendable, CaseIterable { case sgd, adam, adamw }
+    /// Learning rate over the run: constant, or cosine annealing η_t = η·½(1 + cos(π t/T)) over
+    /// the T steps of the whole run (Loshchilov & Hutter 2017, without restarts).
+    public enum Schedule: String, Sendable, CaseIterable { case constant, cosine }
     public var epochs: Int
     public var batchSize: Int
     public var optimizer: OptimizerKind
     public var learningRate: Float
     public var momentum: Float
     public var weightDecay: Float
+    public var schedule: Schedule
     public var seed: UInt64
     public var generator: String?
 
     public init(epochs: Int, batchSize: Int = 128, optimizer: OptimizerKind = .adam, learningRate: Float = 1e-3,
-                momentum: Float = 0.9, weightDecay: Float = 0, seed: UInt64, generator: String? = nil) {
+                momentum: Float = 0.9, weightDecay: Float = 0, schedule: Schedule = .constant,
+                seed: UInt64, generator: String? = nil) {
+        self.schedule = schedule
         self.epochs = epochs
         self.batchSize = batchSize
         self.optimizer = optimizer
@@ -111,6 +117,9 @@ public enum Training {
                 guard batchLoss.isFinite else {
                     throw ModeLatticeError.software(
                         "training loss became \(batchLoss.isNaN ? "NaN" : "infinite") at step \(step) (epoch \(epoch + 1)); lower the learning rate (now \(c.learningRate)) or use a smaller-variance initialization")
+                }
+                if c.schedule == .cosine {
+                    optimizer.learningRate = c.learningRate * Float(0.5 * (1 + cos(Double.pi * Double(step - 1) / Double(totalSteps))))
                 }
                 optimizer.step(&model.parameters, gradient: ws.parameterGradient)
                 lossSum += r.lossSum

@@ -6,6 +6,7 @@ import Support
 var groups: [String: () throws -> Void] = [:]
 groups["lattice"] = LatticeBench.run
 groups["input"] = InputBench.run
+groups["network"] = NetworkBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let names = requested.isEmpty ? groups.keys.sorted() : requested

@@ -22,6 +22,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Optimizer: adam, adamw or sgd (with --momentum).")
     var optimizer: TrainingConfiguration.OptimizerKind = .adam
     @Option(help: "SGD momentum.") var momentum: Float = 0.9
+    @Option(help: "Learning-rate schedule: constant or cosine (annealed to 0 over the run).")
+    var schedule: TrainingConfiguration.Schedule = .constant
     @Option(help: "Weight decay (L2 for sgd/adam, decoupled for adamw).") var weightDecay: Float = 0
     @Option(help: "Train on a deterministic random subset of N training examples.") var trainSubset: Int?
     @Option(help: "Score each epoch on a deterministic subset of N test examples (default: all).") var testSubset: Int?
@@ -53,7 +55,7 @@ struct TrainCommand: ParsableCommand {
         if let n = testSubset { test = try test.subset(n, seed: SeedSequence.derive(options.seed, stream: "test-subset", index: 0), generator: options.rng) }
         try net.initialize(scheme, seed: options.seed, generator: options.rng)
         let config = TrainingConfiguration(epochs: epochs, batchSize: batch, optimizer: optimizer, learningRate: lr,
-                                           momentum: momentum, weightDecay: weightDecay, seed: options.seed, generator: options.rng)
+                                           momentum: momentum, weightDecay: weightDecay, schedule: schedule, seed: options.seed, generator: options.rng)
         let steps = epochs * ((train.count + min(batch, train.count) - 1) / min(batch, train.count))
         let progress = ProgressLine("train", total: steps, quiet: options.quiet)
         let quiet = options.quiet
@@ -74,7 +76,7 @@ struct TrainCommand: ParsableCommand {
         let record = RunRecord(seed: options.seed, generator: options.generator, threads: options.threadCount,
                                parameters: ["model": model, "init": `init`, "epochs": String(epochs), "batch": String(batch),
                                             "lr": String(lr), "optimizer": optimizer.rawValue, "momentum": String(momentum),
-                                            "weight_decay": String(weightDecay), "dataset": data.dataset.rawValue,
+                                            "weight_decay": String(weightDecay), "schedule": schedule.rawValue, "dataset": data.dataset.rawValue,
                                             "train_examples": String(train.count), "test_examples": String(test.count),
                                             "output": output],
                                wallSeconds: Date().timeIntervalSince(started), started: started,
@@ -87,3 +89,4 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
+extension TrainingConfiguration.Schedule: ExpressibleByArgument {}

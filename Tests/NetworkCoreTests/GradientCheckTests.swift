@@ -1,0 +1,167 @@
+import Testing
+@testable import NetworkCore
+import Support
+
+/// Every layer kind: forward against the Double reference, and backward (input AND parameter
+/// gradients, batched) against central finite differences of the Double reference of
+/// L = Σ r ⊙ f(x) for a fixed random r (so dy = r).
+@Suite struct GradientCheckTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let make: @Sendable () -> any Layer
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "Linear") { Linear(7, 5) },
+        Case(name: "Linear no bias") { Linear(6, 3, bias: false) },
+        Case(name: "Conv2d k3 p1") { Conv2d(inChannels: 2, outChannels: 3, kernel: 3, stride: 1, padding: 1, height: 6, width: 5) },
+        Case(name: "Conv2d k3 s2 p1") { Conv2d(inChannels: 2, outChannels: 4, kernel: 3, stride: 2, padding: 1, height: 7, width: 7) },
+        Case(name: "Conv2d k2 no bias") { Conv2d(inChannels: 3, outChannels: 2, kernel: 2, stride: 1, padding: 0, height: 5, width: 4, bias: false) },
+        Case(name: "MaxPool2d k2") { MaxPool2d(kernel: 2, channels: 2, height: 6, width: 6) },
+        Case(name: "MaxPool2d k3 s2 p1") { MaxPool2d(kernel: 3, stride: 2, padding: 1, channels: 2, height: 7, width: 6) },
+        Case(name: "AvgPool2d k2") { AvgPool2d(kernel: 2, channels: 2, height: 6, width: 4) },
+        Case(name: "AvgPool2d k3 s2 p1") { AvgPool2d(kernel: 3, stride: 2, padding: 1, channels: 2, height: 7, width: 6) },
+        Case(name: "Flatten") { Flatten(inputShape: [2, 3, 4]) },
+        Case(name: "ReLU") { Activation(.relu, shape: [11]) },
+        Case(name: "Tanh") { Activation(.tanh, shape: [2, 3, 3]) },
+        Case(name: "GELU") { Activation(.gelu, shape: [13]) },
+        Case(name: "BatchNorm2d") { BatchNorm2d(channels: 3, height: 4, width: 3) },
+    ]
+
+    @Test(arguments: cases)
+    func layerGradients(_ c: Case) throws {
+        let layer = c.make()
+        let n = 3
+        let model = try Sequential(spec: "test", inputShape: layer.inputShape, layers: [layer])
+        let x = gaussianValues(n * layer.inputSize, seed: 11)
+        var theta = gaussianValues(model.parameterCount, seed: 12, sigma: 0.5)
+        var buffers = model.buffers
+        if layer is BatchNorm2d {
+            // Nontrivial running statistics: mean N(0, 1), variance in [0.5, 2].
+            let ch = (layer as! BatchNorm2d).channels
+            let g = gaussianValues(2 * ch, seed: 13)
+            for i in 0..<ch { buffers[i] = g[i]; buffers[ch + i] = 0.5 + abs(g[ch + i]) }
+            buffers[2 * ch] = 7
+            for i in 0..<ch { theta[i] += 1 }
+        }
+        var m = model
+        m.parameters = theta
+        m.buffers = buffers
+        let r = gaussianValues(n * layer.outputSize, seed: 14)
+
+        // Forward vs reference.
+        let ws = Workspace(model: m, capacity: n)
+        let y = x.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: m.forward($0.baseAddress!, batch: n, workspace: ws), count: n * layer.outputSize)) }
+        let xd = x.map(Double.init), td = theta.map(Double.init), bd = buffers.map(Double.init)
+        let yRef = Reference.forward(layer, xd, batch: n, parameters: td, buffers: bd)
+        #expect(relativeError(y.map(Double.init), yRef) < 1e-5, "\(c.name) forward")
+
+        // Backward.
+        r.withUnsafeBufferPointer { m.backward($0.baseAddress!, batch: n, workspace: ws, inputGradient: true, parameterGradient: true) }
+        let dx = Array(UnsafeBufferPointer(start: ws.inputGradient, count: n * layer.inputSize)).map(Double.init)
+        let dtheta = ws.parameterGradient.map(Double.init)
+
+        let rd = r.map(Double.init)
+        func loss(_ xv: [Double], _ tv: [Double]) -> Double {
+            zip(Reference.forward(layer, xv, batch: n, parameters: tv, buffers: bd), rd).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        let h = 1e-6
+        var dxFD = [Double](repeating: 0, count: xd.count)
+        for i in xd.indices {
+            var a = xd, b = xd
+            a[i] += h
+            b[i] -= h
+            dxFD[i] = (loss(a, td) - loss(b, td)) / (2 * h)
+        }
+        #expect(relativeError(dx, dxFD) < 1e-4, "\(c.name) input gradient")
+        var dtFD = [Double](repeating: 0, count: td.count)
+        for i in td.indices {
+            var a = td, b = td
+            a[i] += h
+            b[i] -= h
+            dtFD[i] = (loss(xd, a) - loss(xd, b)) / (2 * h)
+        }
+        if !td.isEmpty { #expect(relativeError(dtheta, dtFD) < 1e-4, "\(c.name) parameter gradient") }
+    }
+
+    /// Whole models with softmax cross-entropy: per-example input gradients (no batch averaging)
+    /// and the mean-loss parameter gradient against finite differences of the Double reference.
+    @Test(arguments: ["mlp:12-8-7-4:tanh", "mlp:12-9-5:gelu", "cnn:2x6x6:c3k3p1-b-r-m2-c4k2-t-f-l5"])
+    func modelCrossEntropyGradients(spec: String) throws {
+        var model = try Sequential.random(spec: spec, initialization: .pytorchDefault, seed: 3)
+        if spec.contains("-b-") {
+            // Give the BatchNorm running statistics non-trivial values.
+            for i in 0..<3 { model.buffers[i] = Float(i) * 0.1 - 0.1; model.buffers[3 + i] = 0.7 + Float(i) * 0.2 }
+        }
+        let n = 4, d = model.inputSize, k = model.outputSize
+        let x = gaussianValues(n * d, seed: 21)
+        let labels: [Int32] = [0, 3, 1, 2].map { Int32($0 % k) }
+        let (losses, g) = model.crossEntropy(x, labels: labels)
+        let xd = x.map(Double.init), td = model.parameters.map(Double.init)
+        func lossOf(example i: Int, _ xi: [Double]) -> Double {
+            Reference.crossEntropySum(Reference.forward(model, xi, batch: 1, parameters: td), labels: [labels[i]], classes: k)
+        }
+        let h = 1e-6
+        for i in 0..<n {
+            let xi = Array(xd[(i * d)..<((i + 1) * d)])
+            #expect(abs(Double(losses[i]) - lossOf(example: i, xi)) < 1e-5 * max(1, abs(Double(losses[i]))))
+            var fd = [Double](repeating: 0, count: d)
+            for j in 0..<d {
+                var a = xi, b = xi
+                a[j] += h
+                b[j] -= h
+                fd[j] = (lossOf(example: i, a) - lossOf(example: i, b)) / (2 * h)
+            }
+            let mine = g[(i * d)..<((i + 1) * d)].map(Double.init)
+            #expect(relativeError(mine, fd) < 1e-4, "example \(i) input gradient")
+        }
+        let (meanLoss, pg) = model.crossEntropyParameterGradient(x, labels: labels)
+        func meanLossOf(_ t: [Double]) -> Double {
+            Reference.crossEntropySum(Reference.forward(model, xd, batch: n, parameters: t), labels: labels, classes: k) / Double(n)
+        }
+        #expect(abs(meanLoss - meanLossOf(td)) < 1e-5)
+        var fd = [Double](repeating: 0, count: td.count)
+        for j in td.indices {
+            var a = td, b = td
+            a[j] += h
+            b[j] -= h
+            fd[j] = (meanLossOf(a) - meanLossOf(b)) / (2 * h)
+        }
+        #expect(relativeError(pg.map(Double.init), fd) < 1e-4)
+    }
+
+    /// The im2col path with several chunks (batch larger than one chunk) against naive loops.
+    @Test func convolutionAcrossChunksMatchesNaiveLoops() throws {
+        let conv = Conv2d(inChannels: 3, outChannels: 4, kernel: 3, stride: 1, padding: 1, height: 28, width: 28)
+        let n = conv.chunkSize(batch: 10_000) + 5
+        #expect(n < 1000 && conv.chunkSize(batch: n) < n)
+        var model = try Sequential(spec: "conv", inputShape: conv.inputShape, layers: [conv])
+        model.parameters = gaussianValues(model.parameterCount, seed: 5, sigma: 0.3)
+        let x = gaussianValues(n * conv.inputSize, seed: 6)
+        let y = model.outputs(x, count: n, chunk: n)
+        let ref = Reference.forward(conv, x.map(Double.init), batch: n, parameters: model.parameters.map(Double.init), buffers: [])
+        #expect(relativeError(y.map(Double.init), ref) < 1e-5)
+        // Backward over several chunks equals the sum of per-image backward passes.
+        let r = gaussianValues(n * conv.outputSize, seed: 7)
+        let ws = Workspace(model: model, capacity: n)
+        _ = x.withUnsafeBufferPointer { model.forward($0.baseAddress!, batch: n, workspace: ws) }
+        r.withUnsafeBufferPointer { model.backward($0.baseAddress!, batch: n, workspace: ws) }
+        let gAll = ws.parameterGradient.map(Double.init)
+        let dxAll = Array(UnsafeBufferPointer(start: ws.inputGradient, count: n * conv.inputSize))
+        var gSum = [Double](repeating: 0, count: model.parameterCount)
+        let one = Workspace(model: model, capacity: 1)
+        for i in [0, n / 2, n - 1] {
+            _ = x.withUnsafeBufferPointer { model.forward($0.baseAddress! + i * conv.inputSize, batch: 1, workspace: one) }
+            r.withUnsafeBufferPointer { model.backward($0.baseAddress! + i * conv.outputSize, batch: 1, workspace: one) }
+            let dxi = Array(UnsafeBufferPointer(start: one.inputGradient, count: conv.inputSize))
+            #expect(relativeError(dxi.map(Double.init), dxAll[(i * conv.inputSize)..<((i + 1) * conv.inputSize)].map(Double.init)) < 1e-6)
+        }
+        for i in 0..<n {
+            _ = x.withUnsafeBufferPointer { model.forward($0.baseAddress! + i * conv.inputSize, batch: 1, workspace: one) }
+            r.withUnsafeBufferPointer { model.backward($0.baseAddress! + i * conv.outputSize, batch: 1, workspace: one) }
+            for j in gSum.indices { gSum[j] += Double(one.parameterGradient[j]) }
+        }
+        #expect(relativeError(gAll, gSum) < 1e-5)
+    }
+}
