@@ -25,10 +25,7 @@ test: deps
 
 # Figures: matplotlib from PyPI in a local virtual environment (.venv), rendered from results/*.csv.
 figures:
-	@command -v python3 >/dev/null || { echo "figures: python3 not found; skipping"; exit 0; }
-	@test -x .venv/bin/python || python3 -m venv .venv
-	@.venv/bin/python -c "import matplotlib" 2>/dev/null || .venv/bin/pip install -q "matplotlib>=3.7,<4"
-	.venv/bin/python scripts/figures.py results
+	@bash scripts/figures.sh results
 
 bench: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product modelattice-bench

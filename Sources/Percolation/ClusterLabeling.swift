@@ -9,6 +9,7 @@ import Support
 /// size), by increasing size. `labels`, when asked for, gives each site its cluster's number
 /// (0, 1, … in order of each cluster's first site in C order) or −1 when empty. Shape [N].
 public struct LabelingResult: Sendable, Equatable {
+    /// One entry of the cluster-size histogram n_s: `count` clusters of `size` sites.
     public struct SizeCount: Sendable, Equatable {
         public let size: Int
         public let count: Int
@@ -68,10 +69,16 @@ public enum ClusterLabeling {
     /// Labels `occupied` (nonzero = occupied), shape [N] in C order of `lattice`.
     public static func label(occupied: UnsafeBufferPointer<UInt8>, lattice: HypercubicLattice,
                              siteLabels: Bool = false) throws -> LabelingResult {
+        try label(occupied: occupied, lattice: lattice, siteLabels: siteLabels, layout: nil)
+    }
+
+    static func label(occupied: UnsafeBufferPointer<UInt8>, lattice: HypercubicLattice,
+                      siteLabels: Bool, layout: ForestLayout?) throws -> LabelingResult {
         guard occupied.count == lattice.siteCount, let base = occupied.baseAddress else {
             throw ModeLatticeError.data("occupancy has \(occupied.count) entries but \(lattice) has \(lattice.siteCount) sites")
         }
-        return try lattice.withClusterGrowth(LabelingVisitor(lattice: lattice, occupancy: base, siteLabels: siteLabels))
+        return try lattice.withClusterGrowth(LabelingVisitor(lattice: lattice, occupancy: base, siteLabels: siteLabels),
+                                             layout: layout)
     }
 
     public static func label(occupied: [UInt8], lattice: HypercubicLattice,

@@ -38,9 +38,9 @@ protocol GrowthVisitor {
 
 extension HypercubicLattice {
     /// Allocates the union-find state for this lattice (all sites absent) and runs `visitor` on it.
-    func withClusterGrowth<V: GrowthVisitor>(_ visitor: V) throws -> V.Result {
+    func withClusterGrowth<V: GrowthVisitor>(_ visitor: V, layout: ForestLayout? = nil) throws -> V.Result {
         let n = siteCount
-        switch ForestLayout.choose(self) {
+        switch layout ?? ForestLayout.choose(self) {
         case .narrow(let bits):
             let storage = UnsafeMutablePointer<Int32>.allocate(capacity: n)
             defer { storage.deallocate() }

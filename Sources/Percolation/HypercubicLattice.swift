@@ -13,6 +13,8 @@ import Support
 /// Bonds are numbered `site · d + axis`, the bond from `site` to its + neighbour along `axis`; with
 /// open boundaries the bonds leaving the far face do not exist.
 public struct HypercubicLattice: Sendable, Equatable, CustomStringConvertible {
+    /// Periodic: the torus (Z/LZ)^d, every site has 2d neighbours. Open: faces have no neighbour
+    /// across them.
     public enum Boundary: String, Sendable, CaseIterable, Codable {
         case periodic, open
     }

@@ -7,6 +7,7 @@ var groups: [String: () throws -> Void] = [:]
 groups["lattice"] = LatticeBench.run
 groups["input"] = InputBench.run
 groups["network"] = NetworkBench.run
+groups["percolation"] = PercolationBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let names = requested.isEmpty ? groups.keys.sorted() : requested

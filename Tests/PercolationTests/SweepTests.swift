@@ -1,0 +1,224 @@
+import Foundation
+import Testing
+@testable import Percolation
+import Support
+
+/// Exact canonical and microcanonical averages on a tiny lattice by enumerating every
+/// configuration (2^N site subsets or 2^M bond subsets) with the independent flood fill.
+private struct ExactEnsemble {
+    let micro: [[Double]]     // [M + 1][observables]: average over configurations with n elements
+    let configurations: [(n: Int, values: [Double])]
+
+    init(lattice: HypercubicLattice, kind: PercolationKind) {
+        let m = kind == .site ? lattice.siteCount : ReferenceClusters.edges(lattice).count
+        var sums = [[Double]](repeating: [], count: m + 1)
+        var counts = [Int](repeating: 0, count: m + 1)
+        var configurations: [(Int, [Double])] = []
+        for bits in 0..<(1 << m) {
+            let chosen = (0..<m).map { bits & (1 << $0) != 0 }
+            let reference = kind == .site ? ReferenceClusters(site: chosen, lattice: lattice)
+                                          : ReferenceClusters(bonds: chosen, lattice: lattice)
+            let values = reference.observables(sites: lattice.siteCount, periodic: lattice.isPeriodic)
+            let n = chosen.filter { $0 }.count
+            sums[n] = sums[n].isEmpty ? values : zip(sums[n], values).map { $0 + $1 }
+            counts[n] += 1
+            configurations.append((n, values))
+        }
+        micro = (0...m).map { n in sums[n].map { $0 / Double(counts[n]) } }
+        self.configurations = configurations
+    }
+
+    /// Σ_configurations p^n (1 − p)^(M − n) Q(configuration).
+    func canonical(p: Double) -> [Double] {
+        let m = micro.count - 1
+        var out = [Double](repeating: 0, count: micro[0].count)
+        for (n, values) in configurations {
+            let weight = pow(p, Double(n)) * pow(1 - p, Double(m - n))
+            for o in out.indices { out[o] += weight * values[o] }
+        }
+        return out
+    }
+}
+
+@Suite struct SweepTests {
+    static let probabilities = [0.0, 0.2, 0.45, 0.5927, 0.8, 1.0]
+
+    /// The convolution of the EXACT microcanonical averages equals the exact canonical average
+    /// (checks the binomial weights and windows), and the sweep's canonical estimate over many
+    /// trials agrees with it within its own standard error.
+    @Test(arguments: [("site", "open"), ("site", "periodic"), ("bond", "open")])
+    func canonicalAveragesMatchExactEnumeration(kind: String, boundary: String) throws {
+        let lattice = try HypercubicLattice(dimension: 2, side: 3, boundary: HypercubicLattice.Boundary(rawValue: boundary)!)
+        let kind = PercolationKind(rawValue: kind)!
+        let exact = ExactEnsemble(lattice: lattice, kind: kind)
+        let sweep = try NewmanZiffSweep(lattice: lattice, kind: kind, probabilities: SweepTests.probabilities, seed: 5)
+        #expect(sweep.additions == exact.micro.count - 1)
+        let observables = sweep.observableCount
+        for o in 0..<observables {
+            let convolved = sweep.convolution.canonical(exact.micro.map { $0[o] })
+            for (k, p) in SweepTests.probabilities.enumerated() {
+                #expect(abs(convolved[k] - exact.canonical(p: p)[o]) < 1e-12, "observable \(o) p=\(p)")
+            }
+        }
+        let result = try sweep.run(trials: 3000, threads: 2)
+        for (k, p) in SweepTests.probabilities.enumerated() {
+            let truth = exact.canonical(p: p)
+            for o in 0..<observables {
+                let error = abs(result.mean[k][o] - truth[o])
+                #expect(error <= 5 * result.standardError[k][o] + 1e-12,
+                        "\(lattice) \(kind) observable \(o) p=\(p): \(result.mean[k][o]) ± \(result.standardError[k][o]) vs exact \(truth[o])")
+            }
+        }
+    }
+
+    /// After every addition n, the sweep's microcanonical observables equal the flood fill of the
+    /// first n elements of the same order: sweep, labeling and reference agree configuration by
+    /// configuration (site and bond, periodic and open, 1–4 dimensions, both union-find layouts).
+    @Test func microcanonicalSeriesMatchesFloodFillOfEachPrefix() throws {
+        let cases: [(Int, Int)] = [(1, 6), (2, 2), (2, 5), (3, 3), (4, 2)]
+        for (d, side) in cases {
+            for boundary in HypercubicLattice.Boundary.allCases {
+                for kind in PercolationKind.allCases {
+                    let lattice = try HypercubicLattice(dimension: d, side: side, boundary: boundary)
+                    var sweep = try NewmanZiffSweep(lattice: lattice, kind: kind, probabilities: [0.5], seed: 3)
+                    for layout: ForestLayout? in [nil, .wide(windingBits: boundary == .periodic ? 9 : 0)] {
+                        sweep.layout = layout
+                        for trial in 0..<2 {
+                            let series = try sweep.microcanonicalTrial(trial)
+                            let order = try sweep.additionOrder(trial: trial)
+                            #expect(series.count == order.count + 1)
+                            var chosen = [Bool](repeating: false, count: lattice.siteCount)
+                            var edges: [(Int, Int, Int, Int)] = []
+                            for n in 0...order.count {
+                                if n > 0 {
+                                    let e = Int(order[n - 1])
+                                    if kind == .site { chosen[e] = true } else {
+                                        let i = e / d, a = e % d
+                                        edges.append((i, lattice.neighbour(of: i, axis: a, step: 1)!.site, a, 1))
+                                    }
+                                }
+                                let reference = kind == .site
+                                    ? ReferenceClusters(site: chosen, lattice: lattice)
+                                    : ReferenceClusters(present: Array(repeating: true, count: lattice.siteCount), edges: edges, lattice: lattice)
+                                let expected = reference.observables(sites: lattice.siteCount, periodic: lattice.isPeriodic)
+                                for o in expected.indices {
+                                    #expect(abs(series[n][o] - expected[o]) < 1e-12, "\(lattice) \(kind) n=\(n) observable \(o)")
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Square-lattice torus at p_c = 0.59274621: wrapping along any axis 0.690473725 and along one
+    /// given axis 0.521058290 (Pinson 1994; Newman & Ziff 2001), within 4 standard errors at L = 64.
+    @Test func wrappingProbabilityAtCriticalPointIsUniversal() throws {
+        let lattice = try HypercubicLattice(dimension: 2, side: 64, boundary: .periodic)
+        let sweep = try NewmanZiffSweep(lattice: lattice, kind: .site, probabilities: [0.59274621], seed: 2026)
+        let result = try sweep.run(trials: 6000, threads: 2)
+        let any = result.mean(.wrappingAny, at: 0), anyError = result.standardError(.wrappingAny, at: 0)
+        #expect(abs(any - 0.690473725) < 4 * anyError, "R_any = \(any) ± \(anyError)")
+        #expect(anyError < 0.01)
+        for axis in 0..<2 {
+            let (mean, error) = result.wrapping(axis: axis, at: 0)!
+            #expect(abs(mean - 0.521058290) < 4 * error, "R_axis\(axis) = \(mean) ± \(error)")
+        }
+    }
+
+    @Test func identicalTablesForOneAndTwoThreads() throws {
+        for (lattice, kind) in [(try HypercubicLattice(dimension: 2, side: 16, boundary: .periodic), PercolationKind.site),
+                                (try HypercubicLattice(dimension: 3, side: 5, boundary: .open), PercolationKind.bond)] {
+            let sweep = try NewmanZiffSweep(lattice: lattice, kind: kind,
+                                            probabilities: try NewmanZiffSweep.probabilities(points: 9, pmin: 0.1, pmax: 0.9), seed: 77)
+            let one = try sweep.run(trials: 13, threads: 1).table.csv
+            let two = try sweep.run(trials: 13, threads: 2).table.csv
+            #expect(one == two)
+            #expect(one.hasPrefix(SweepResult.columns.joined(separator: ",") + "\n"))
+        }
+    }
+
+    /// An interrupted run (a checkpoint holding some finished trials) resumes to the same numbers
+    /// as an uninterrupted one, computing only the missing trials.
+    @Test func resumesFromCheckpointToTheSameResult() throws {
+        let lattice = try HypercubicLattice(dimension: 2, side: 12, boundary: .open)
+        let sweep = try NewmanZiffSweep(lattice: lattice, kind: .site, probabilities: [0.3, 0.6], seed: 9)
+        let output = NSTemporaryDirectory() + "perc-resume-\(getpid())/out.csv"
+        let first = try Checkpoint<[Double]>(output: output, fingerprint: "test")
+        let full = try sweep.run(trials: 10, threads: 2) { first.record(index: $0, value: $1) }
+        // Keep the header and four finished trials, as if the run had been stopped.
+        let path = Checkpoint<[Double]>.path(forOutput: output)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        try (lines.prefix(5).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let second = try Checkpoint<[Double]>(output: output, fingerprint: "test")
+        #expect(second.restored.count == 4)
+        let counter = Counter()
+        let resumed = try sweep.run(trials: 10, threads: 2, restored: second.restored) { _, _ in counter.increment() }
+        #expect(counter.value == 6)
+        #expect(resumed.table.csv == full.table.csv)
+        second.finish()
+    }
+
+    @Test func rejectsBadSweepParameters() throws {
+        let lattice = try HypercubicLattice(dimension: 2, side: 4, boundary: .open)
+        for (points, low, high) in [(0, 0.1, 0.2), (3, -0.1, 0.5), (3, 0.2, 1.5), (3, 0.7, 0.3)] {
+            #expect(throws: ModeLatticeError.self) { try NewmanZiffSweep.probabilities(points: points, pmin: low, pmax: high) }
+        }
+        let grid = try NewmanZiffSweep.probabilities(points: 5, pmin: 0.2, pmax: 0.6)
+        let formula: [Double] = (0..<5).map { (i: Int) -> Double in 0.2 + Double(i) * (0.6 - 0.2) / 4.0 }
+        #expect(grid == formula)
+        #expect(grid.first == 0.2 && grid.last == 0.6)
+        #expect(try NewmanZiffSweep.probabilities(points: 1, pmin: 0.3, pmax: 0.3) == [0.3])
+        #expect(throws: ModeLatticeError.self) { try NewmanZiffSweep(lattice: lattice, kind: .site, probabilities: [0.5], seed: 1, generator: "nope") }
+        let sweep = try NewmanZiffSweep(lattice: lattice, kind: .site, probabilities: [0.5], seed: 1)
+        #expect(throws: ModeLatticeError.self) { try sweep.run(trials: 0, threads: 1) }
+        let huge = try HypercubicLattice(dimension: 2, side: 46340, boundary: .periodic)
+        #expect(throws: ModeLatticeError.self) { try NewmanZiffSweep(lattice: huge, kind: .bond, probabilities: [0.5], seed: 1) }
+    }
+}
+
+@Suite struct BinomialConvolutionTests {
+    /// Weights against the binomial pdf from lgamma (independent of GSL), normalisation, and the
+    /// first two moments for M up to 2^31 − 1, where a direct pdf would underflow.
+    @Test func weightsAreTheBinomialDistribution() {
+        let m = 1000
+        let plan = BinomialConvolution(additions: m, probabilities: [0.001, 0.3, 0.5, 0.97])
+        for (k, p) in plan.probabilities.enumerated() {
+            var total = 0.0
+            for n in plan.windowStart[k]...plan.windowEnd[k] {
+                let w = plan.weights[plan.weightBase[k] + n]
+                total += w
+                let logPdf = lgamma(Double(m + 1)) - lgamma(Double(n + 1)) - lgamma(Double(m - n + 1))
+                    + Double(n) * log(p) + Double(m - n) * log1p(-p)
+                let pdf = exp(logPdf)
+                if pdf > 1e-10 { #expect(abs(w / pdf - 1) < 1e-9, "p=\(p) n=\(n)") }
+            }
+            #expect(abs(total - 1) < 1e-14)
+        }
+        for m in [1 << 20, Int(Int32.max)] {
+            let p = 0.5927
+            let plan = BinomialConvolution(additions: m, probabilities: [p])
+            var sum = 0.0, mean = 0.0, second = 0.0
+            for n in plan.windowStart[0]...plan.windowEnd[0] {
+                let w = plan.weights[plan.weightBase[0] + n]
+                sum += w
+                mean += w * Double(n)
+            }
+            for n in plan.windowStart[0]...plan.windowEnd[0] {
+                let x = Double(n) - mean
+                second += plan.weights[plan.weightBase[0] + n] * x * x
+            }
+            #expect(abs(sum - 1) < 1e-12)
+            #expect(abs(mean / (Double(m) * p) - 1) < 1e-12)
+            #expect(abs(second / (Double(m) * p * (1 - p)) - 1) < 1e-6)
+        }
+    }
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLockLite()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
