@@ -5,6 +5,6 @@ struct PercolationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "percolation",
         abstract: "Site and bond percolation on hypercubic lattices: sweeps, masks, labeling, thresholds.",
-        subcommands: [SweepCommand.self, MaskCommand.self, LabelCommand.self]
+        subcommands: [SweepCommand.self, MaskCommand.self, LabelCommand.self, ThresholdCommand.self, ThresholdsCommand.self]
     )
 }

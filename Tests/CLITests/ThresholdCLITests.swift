@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// `modelattice percolation threshold(s)`: output contract, exit codes and bad input, run on the
+/// built binary.
+@Suite struct ThresholdCLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let binary = root.appendingPathComponent(".build/release/modelattice").path
+    static let header = "dim,kind,method,estimate,stderr,literature,literature_uncertainty,deviation_sigma,times_2d_minus_1,samples,seconds"
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func thresholdPrintsHeaderAndOneRow() throws {
+        let r = try Self.run(["percolation", "threshold", "--dim", "10", "--kind", "bond", "--samples", "4",
+                              "--size", "4096", "--seed", "3", "--threads", "2"])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines.first == Self.header)
+        let f = lines.last?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) ?? []
+        #expect(f.count == 11)
+        guard f.count == 11 else { return }
+        #expect(f[0] == "10" && f[1] == "bond" && f[2] == "growth")
+        let estimate = try #require(Double(f[3])), stderr = try #require(Double(f[4]))
+        #expect(f[5] == "0.0530925842")
+        #expect(abs(try #require(Double(f[8])) - estimate * 19) < 1e-12)
+        #expect(abs(try #require(Double(f[7])) - (estimate - 0.0530925842) / stderr) < 1e-9)
+        #expect(f[9] == "4")
+        #expect(abs(estimate - 0.0530925842) < 0.01 * 0.0530925842)
+    }
+
+    @Test func thresholdsWritesTableAndSidecar() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("thresholds-cli-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("t.csv").path
+        let r = try Self.run(["percolation", "thresholds", "--dims", "9-10", "--kinds", "bond,site", "--samples", "2",
+                              "--budget", "1", "--output", csv, "--seed", "4", "--quiet"])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        #expect(lines.first == Self.header)
+        #expect(lines.dropFirst().map { String($0.prefix(7)) } == ["9,bond,", "9,site,", "10,bond", "10,site"])
+        let json = try Data(contentsOf: URL(fileURLWithPath: dir.appendingPathComponent("t.json").path))
+        let record = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(record["seed"] as? Int == 4)
+        #expect((record["parameters"] as? [String: String])?["dims"] == "9-10")
+    }
+
+    @Test(arguments: [
+        ["percolation", "threshold", "--dim", "1", "--kind", "site"],
+        ["percolation", "threshold", "--dim", "65", "--kind", "site"],
+        ["percolation", "threshold", "--dim", "3", "--kind", "edge"],
+        ["percolation", "threshold", "--dim", "3", "--kind", "site", "--method", "magic"],
+        ["percolation", "threshold", "--dim", "3", "--kind", "site", "--budget", "0"],
+        ["percolation", "threshold", "--dim", "3", "--kind", "site", "--budget", "-2"],
+        ["percolation", "thresholds", "--dims", "5-3", "--output", "/tmp/never-written.csv"],
+        ["percolation", "thresholds", "--dims", "2-x", "--output", "/tmp/never-written.csv"],
+        ["percolation", "thresholds", "--dims", "2,,4", "--output", "/tmp/never-written.csv"],
+        ["percolation", "thresholds", "--dims", "1-4", "--output", "/tmp/never-written.csv"],
+        ["percolation", "thresholds", "--kinds", "site,foo", "--output", "/tmp/never-written.csv"],
+    ])
+    func badInputExits64(arguments: [String]) throws {
+        let r = try Self.run(arguments)
+        #expect(r.status == 64)
+        #expect(r.out.isEmpty)
+        #expect(r.err.contains("rror"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written.csv"))
+    }
+}
