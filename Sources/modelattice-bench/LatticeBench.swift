@@ -12,7 +12,7 @@ import Support
 enum LatticeBench {
     static func run() throws {
         let model = try Sequential.random(spec: "mlp:784-512-512-10", seed: 1)
-        let net = NetworkClassifier(model: model)
+        let net = NetworkClassifier(model)
         let anchorRNG = try RandomGenerator(seed: 2)
         let anchor = (0..<784).map { _ in Float(anchorRNG.uniform()) }
         let lattice = try SubspaceLattice(anchor: anchor, dimension: 7, side: 8, spacing: 0.5, rng: try RandomGenerator(seed: 3))

@@ -12,7 +12,7 @@ func halfSpaceClassifier(n: Int, seed: UInt64) throws -> SoftmaxLinearClassifier
 }
 
 func randomMLP(_ spec: String = "mlp:20-16-16-4", seed: UInt64 = 5) throws -> NetworkClassifier {
-    NetworkClassifier(model: try Sequential.random(spec: spec, seed: seed))
+    NetworkClassifier(try Sequential.random(spec: spec, seed: seed))
 }
 
 func gaussianVector(_ n: Int, seed: UInt64, scale: Double = 1) throws -> [Float] {

@@ -14,7 +14,8 @@ struct LatticeConnectCommand: ParsableCommand {
 
     @OptionGroup var source: LatticeModelOptions
     @Option(help: "Number of pairs.") var pairs = 16
-    @Option(help: "Pair kind: real (two test images the network assigns to one class).") var kind: PairKind = .real
+    @Option(help: "Pair kind: real (two test images the network assigns to one class) or synthetic (feature visualization of class i mod classes).") var kind: PairKind = .real
+    @Flag(help: "Also run the barrier bypass (free, 2 rounds for --random networks; projected for --model) for bypass_barrier_gap.") var bypass = false
     @Option(help: "Lattice steps K from A to C (spacing ‖C − A‖/K).") var steps = 16
     @Option(help: "Lattice axes m: C − A plus m − 1 random orthonormal directions.") var axes = 8
     @Option(help: "Open rule: class or loss:TAU.") var open = "class"
@@ -23,7 +24,7 @@ struct LatticeConnectCommand: ParsableCommand {
     @Option(help: "Output CSV (sidecar F.json beside it).") var output: String
     @OptionGroup var options: RunOptions
 
-    enum PairKind: String, ExpressibleByArgument, CaseIterable { case real }
+    enum PairKind: String, ExpressibleByArgument, CaseIterable { case real, synthetic }
 
     func run() throws {
         let started = Date()
@@ -37,7 +38,7 @@ struct LatticeConnectCommand: ParsableCommand {
         guard weight >= 1 else { throw ModeLatticeError.usage("--weight must be at least 1 (got \(weight))") }
         guard budget >= 2 else { throw ModeLatticeError.usage("--budget must be at least 2 (got \(budget))") }
         if case .quantile = rule { throw ModeLatticeError.usage("--open quantile:q needs a finite lattice; connect takes class or loss:TAU") }
-        let data = try source.testData(inputSize: probe.inputSize)
+        let data = kind == .real ? try source.testData(inputSize: probe.inputSize) : nil
         try AtomicFile.checkWritable(output)
 
         BLAS.setThreads(1)
@@ -45,7 +46,7 @@ struct LatticeConnectCommand: ParsableCommand {
         let parameters: [String: String] = [
             "source": source.description, "networks": String(networks), "pairs": String(pairs), "kind": kind.rawValue,
             "steps": String(steps), "axes": String(axes), "open": rule.description, "budget": String(budget),
-            "weight": String(weight),
+            "weight": String(weight), "bypass": String(bypass),
         ]
         let fingerprint = "lattice connect v\(ModeLatticeVersion.string) seed=\(options.seed) rng=\(options.generator) "
             + parameters.keys.sorted().map { "\($0)=\(parameters[$0]!)" }.joined(separator: " ")
@@ -53,17 +54,33 @@ struct LatticeConnectCommand: ParsableCommand {
         let progress = ProgressLine("lattice connect", total: pairs, quiet: options.quiet)
         let seed = options.seed, generator = options.generator, source = self.source
         let steps = self.steps, axes = self.axes, budget = self.budget, weight = self.weight
+        let kind = self.kind, bypass = self.bypass, untrained = source.random != nil
         let rows = try UnitRunner.run(count: pairs, threads: options.threadCount, checkpoint: checkpoint, progress: progress) { i in
             let net = try source.network(i % networks, seed: seed, generator: generator)
             let rng = try RandomGenerator(algorithm: generator, seed: SeedSequence.derive(seed, stream: "lattice-connect-pair", index: i))
-            let (a, c, cls) = try RealPairs.draw(data: data, classifier: net, rng: rng)
+            let (a, c, cls): ([Float], [Float], Int)
+            switch kind {
+            case .real: (a, c, cls) = try RealPairs.draw(data: data!, classifier: net, rng: rng)
+            case .synthetic:
+                let target = i % net.classCount
+                let fv = FeatureVisualization()
+                (a, c, cls) = (try fv.synthesize(classifier: net, target: target, rng: rng).input,
+                               try fv.synthesize(classifier: net, target: target, rng: rng).input, target)
+            }
+            let linearGap = try net.linearBarrier(from: a, to: c, target: cls).barrier.barrierGap
+            var bypassGap: Double? = nil
+            if bypass {
+                bypassGap = try BarrierBypass.run(classifier: net, from: a, to: c, target: cls,
+                                                  settings: untrained ? .untrained : .trained,
+                                                  rounds: untrained ? 2 : 1).barrier.barrierGap
+            }
             let lattice = try CertificateLattice(a: a, c: c, steps: steps, axes: axes, rng: rng)
             let search = try LatticeCertificate(lattice: lattice, rule: rule, target: cls, weight: weight, maximumEvaluations: budget)
             let result = try search.search(classifier: net)
             if result.found, let bad = try search.verify(result.path, classifier: net) {
                 throw ModeLatticeError.software("pair \(i): the certificate failed its re-check at site \(bad) of \(result.path.count)")
             }
-            return ConnectRow(pair: i, cls: cls, result: result)
+            return ConnectRow(pair: i, cls: cls, result: result, linearGap: linearGap, bypassGap: bypassGap)
         }
         progress.finish()
         var table = Table(columns: ["pair", "class", "found", "path_sites", "lattice_distance", "evaluations",
@@ -71,13 +88,14 @@ struct LatticeConnectCommand: ParsableCommand {
         for r in rows {
             table.append([.int(r.pair), .int(r.cls), .int(r.result.found ? 1 : 0),
                           r.result.found ? .int(r.result.path.count) : .empty, .int(r.result.latticeDistance),
-                          .int(r.result.evaluations), .empty, .empty])
+                          .int(r.result.evaluations), .double(r.linearGap), r.bypassGap.map { .double($0) } ?? .empty])
         }
         let found = rows.filter(\.result.found).count
         let record = RunRecord(seed: options.seed, generator: options.generator, threads: options.threadCount,
                                parameters: parameters, wallSeconds: Date().timeIntervalSince(started), started: started,
                                notes: ["certificates found for \(found) of \(rows.count) pairs; every found path re-checked site by site",
-                                       "path_sites counts both endpoints; a straight path has lattice_distance + 1 sites"])
+                                       "path_sites counts both endpoints; a straight path has lattice_distance + 1 sites",
+                                       "linear_barrier_gap: 250-point straight path (Barrier); bypass_barrier_gap with --bypass (BarrierBypass)"])
         try table.write(to: output, record: record)
         checkpoint.finish()
     }
@@ -87,6 +105,8 @@ struct ConnectRow: Codable, Sendable {
     var pair: Int
     var cls: Int
     var result: LatticeCertificate.Result
+    var linearGap: Double
+    var bypassGap: Double?
 }
 
 /// Same-class pairs of real test images: A uniform; its predicted class c; C the first of a random

@@ -33,10 +33,10 @@ struct LatticeModelOptions: ParsableArguments {
 
     /// Builds (or loads) network k.
     func network(_ k: Int, seed: UInt64, generator: String) throws -> NetworkClassifier {
-        if let model { return NetworkClassifier(model: try ModelFile.load(model)) }
+        if let model { return NetworkClassifier(try ModelFile.load(model)) }
         let net = try Sequential.random(spec: random!, initialization: try initialization,
                                         seed: SeedSequence.derive(seed, stream: "network", index: k), generator: generator)
-        return NetworkClassifier(model: net)
+        return NetworkClassifier(net)
     }
 
     var description: String { model.map { "model \($0)" } ?? "random \(random!) init \(`init`)" }
