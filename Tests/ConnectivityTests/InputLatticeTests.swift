@@ -68,13 +68,28 @@ import Support
         let net = try randomMLP()
         let lattice = try SubspaceLattice(anchor: try gaussianVector(20, seed: 9), dimension: 3, side: 5, spacing: 0.7,
                                           rng: try RandomGenerator(seed: 4))
-        let scores = try lattice.scores(evaluator: SiteEvaluator(classifier: net, batch: 17, threads: 1), target: 2)
+        let scores = try lattice.scores(evaluator: SiteEvaluator(classifier: net, batch: 17, threads: 1), target: 2, exactInputs: true)
         for site in stride(from: 0, to: lattice.siteCount, by: 7) {
             let x = lattice.point(site: site)
             #expect(Int(scores.predicted[site]) == (try net.predictions(x, count: 1)[0]))
             let ce = try net.crossEntropy(x, targets: [2])[0]
             #expect(abs(Double(scores.loss[site]) - ce) < 1e-4 * max(1, ce))
         }
+    }
+
+    @Test func affineFrontAgreesWithTheFullForwardPass() throws {
+        let net = try randomMLP("mlp:20-24-16-5", seed: 6)
+        let lattice = try SubspaceLattice(anchor: try gaussianVector(20, seed: 3), dimension: 4, side: 6, spacing: 0.9,
+                                          rng: try RandomGenerator(seed: 8))
+        #expect(AffineFront(classifier: net, lattice: lattice) != nil)
+        #expect(AffineFront(classifier: try halfSpaceClassifier(n: 20, seed: 1), lattice: lattice) == nil)
+        let evaluator = SiteEvaluator(classifier: net, batch: 100, threads: 1)
+        let fast = try lattice.scores(evaluator: evaluator, target: 3)
+        let exact = try lattice.scores(evaluator: evaluator, target: 3, exactInputs: true)
+        var worst = 0.0
+        for i in 0..<lattice.siteCount { worst = max(worst, Double(abs(fast.loss[i] - exact.loss[i])) / max(1, Double(exact.loss[i]))) }
+        #expect(worst < 1e-5)
+        #expect(zip(fast.predicted, exact.predicted).filter { $0 != $1 }.count <= 1)
     }
 
     @Test func scoresAndScanRowsDoNotDependOnThreads() throws {

@@ -107,13 +107,17 @@ public struct SubspaceLattice: Sendable {
         return x
     }
 
-    /// Every site's predicted class and CE of `target`, in bounded-memory batches.
-    public func scores(evaluator: SiteEvaluator, target: Int) throws -> SiteScores {
+    /// Every site's predicted class and CE of `target`, in bounded-memory batches. For a NetworkCore
+    /// MLP the first affine layer is applied algebraically (``AffineFront``) unless `exactInputs`.
+    public func scores(evaluator: SiteEvaluator, target: Int, exactInputs: Bool = false) throws -> SiteScores {
         guard target >= 0, target < evaluator.classifier.classCount else {
             throw ModeLatticeError.usage("class \(target) is not an output of the model (it has \(evaluator.classifier.classCount) classes)")
         }
         guard evaluator.classifier.inputSize == anchor.count else {
             throw ModeLatticeError.data("the anchor has \(anchor.count) values but the model takes \(evaluator.classifier.inputSize)")
+        }
+        if !exactInputs, let front = AffineFront(classifier: evaluator.classifier, lattice: self) {
+            return try front.scores(lattice: self, evaluator: evaluator, target: target)
         }
         let lattice = self
         return try evaluator.evaluate(count: siteCount, target: target) { site, buffer in
