@@ -20,6 +20,7 @@ struct ModeLattice: ParsableCommand {
             PredictCommand.self,
             GradientCommand.self,
             InputCommand.self,
+            ParamsCommand.self,
         ]
     )
 
