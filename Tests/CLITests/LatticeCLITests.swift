@@ -74,6 +74,19 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
         }
     }
 
+    @Test func syntheticAnchorsNeedNoDataAndAreOpen() throws {
+        let out = temporary("syn.csv")
+        defer { unlink(out); unlink(out.replacingOccurrences(of: ".csv", with: ".json")) }
+        // A synthetic anchor of class 3 (CE < 5e-4) is open under loss:0.01, so no row dies at once.
+        let r = try modelattice(["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "synthetic", "--class", "3",
+                                 "--open", "loss:0.01", "--trials", "2", "--spacing", "0.01", "--cap", "5", "--seed", "4",
+                                 "--quiet", "--output", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(rows.count == 2)
+        for row in rows { #expect(Int(row.split(separator: ",")[4])! >= 1) }
+    }
+
     @Test func badInputsExitWithOneLineAndNothingWritten() throws {
         let out = temporary("bad.csv")
         defer { unlink(out) }

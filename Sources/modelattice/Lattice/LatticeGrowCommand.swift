@@ -15,7 +15,7 @@ struct LatticeGrowCommand: ParsableCommand {
     @OptionGroup var source: LatticeModelOptions
     @Option(help: "Anchors (trials) per network.") var trials = 4
     @Option(help: "Spacings h > 0 along each input axis, comma-separated.") var spacing = "0.1,0.3,1"
-    @Option(help: "Anchor: real (a Fashion-MNIST test image) or origin.") var anchor: AnchorKind = .real
+    @Option(help: "Anchor: real (a Fashion-MNIST test image), synthetic (feature visualization) or origin.") var anchor: AnchorKind = .real
     @Option(help: "Open rule: class or loss:TAU.") var open = "class"
     @Option(name: .customLong("class"), help: "Target class (default: the network's prediction at the anchor).") var targetClass: Int?
     @Option(help: "Stop when the cluster has this many sites (survived).") var cap = 256
@@ -54,11 +54,8 @@ struct LatticeGrowCommand: ParsableCommand {
         let rows = try UnitRunner.run(count: units, threads: options.threadCount, checkpoint: checkpoint, progress: progress) { u in
             let s = u % spacings.count, t = (u / spacings.count) % trials, k = u / (spacings.count * trials)
             let net = try source.network(k, seed: seed, generator: generator)
-            let x: [Float]
-            switch anchorKind {
-            case .real: x = LatticeData.image(data!, seed: seed, stream: "lattice-grow-anchor", index: k * trials + t).image
-            case .origin: x = [Float](repeating: 0, count: net.inputSize)
-            }
+            let x = try anchorKind.anchor(net: net, data: data, seed: seed, stream: "lattice-grow-anchor", index: k * trials + t,
+                                          targetClass: targetClass, network: k)
             let c = try targetClass ?? net.predictions(x, count: 1)[0]
             let growth = try AnchorClusterGrowth(anchor: x, spacing: spacings[s], rule: rule, target: c, cap: cap)
             return GrowRow(network: k, trial: t, spacing: spacings[s], result: try growth.run(classifier: net))

@@ -51,10 +51,23 @@ struct LatticeModelOptions: ParsableArguments {
     }
 }
 
-/// Anchors of lattices: a real test image, or the origin (a cone apex for bias-free ReLU networks,
-/// offered to show the trivial connection there).
+/// Anchors of lattices: a real test image, a synthetic input of the target class (feature
+/// visualization from 0.01·N(0,1), see ``FeatureVisualization``), or the origin (a cone apex for
+/// bias-free ReLU networks, offered to show the trivial connection there).
 enum AnchorKind: String, ExpressibleByArgument, CaseIterable {
-    case real, origin
+    case real, synthetic, origin
+
+    /// The anchor of unit `index` of network `net`.
+    func anchor(net: NetworkClassifier, data: Dataset?, seed: UInt64, stream: String, index: Int,
+                targetClass: Int?, network k: Int) throws -> [Float] {
+        switch self {
+        case .real: return LatticeData.image(data!, seed: seed, stream: stream, index: index).image
+        case .origin: return [Float](repeating: 0, count: net.inputSize)
+        case .synthetic:
+            let rng = try RandomGenerator(seed: SeedSequence.derive(seed, stream: stream + "-synthetic", index: index))
+            return try FeatureVisualization().synthesize(classifier: net, target: targetClass ?? k % net.classCount, rng: rng).input
+        }
+    }
 }
 
 enum LatticeData {

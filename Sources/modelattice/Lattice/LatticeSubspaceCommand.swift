@@ -17,7 +17,7 @@ struct LatticeSubspaceCommand: ParsableCommand {
     @Option(help: "Side L of every lattice (or give --sites).") var size: Int?
     @Option(help: "Fixed number of sites per lattice: L = round(sites^(1/d)) (instead of --size).") var sites: Int?
     @Option(help: "Spacing h > 0, or auto: h = 2·median‖x‖/((L−1)·√d), the same reach in every d.") var spacing = "auto"
-    @Option(help: "Anchor: real (a Fashion-MNIST test image) or origin.") var anchor: AnchorKind = .real
+    @Option(help: "Anchor: real (a Fashion-MNIST test image), synthetic (feature visualization of --class, else class k mod classes) or origin.") var anchor: AnchorKind = .real
     @Option(help: "Open rule: class, loss:TAU or quantile:Q.") var open = "class"
     @Option(name: .customLong("class"), help: "Target class (default: the network's prediction at the anchor).") var targetClass: Int?
     @Option(name: .customLong("iid-masks"), help: "iid masks per lattice, averaged at the same p.") var iidMasks = 8
@@ -72,15 +72,12 @@ struct LatticeSubspaceCommand: ParsableCommand {
         let checkpoint = try Checkpoint<SubspaceScan.Row>(output: output, fingerprint: fingerprint)
         let progress = ProgressLine("lattice subspace", total: units, quiet: options.quiet)
         let seed = options.seed, generator = options.generator, source = self.source, anchorKind = anchor
-        let scanUnit = scan
+        let scanUnit = scan, targetClass = self.targetClass
         let rows = try UnitRunner.run(count: units, threads: threads, checkpoint: checkpoint, progress: progress) { u in
             let k = u / dimensions.count, d = dimensions[u % dimensions.count]
             let net = try source.network(k, seed: seed, generator: generator)
-            let x: [Float]
-            switch anchorKind {
-            case .real: x = LatticeData.image(data!, seed: seed, stream: "lattice-anchor", index: k).image
-            case .origin: x = [Float](repeating: 0, count: net.inputSize)
-            }
+            let x = try anchorKind.anchor(net: net, data: data, seed: seed, stream: "lattice-anchor", index: k,
+                                          targetClass: targetClass, network: k)
             return try scanUnit.run(network: k, dimension: d, classifier: net, anchor: x, threads: inner)
         }
         progress.finish()
