@@ -9,6 +9,7 @@ groups["thresholds"] = ThresholdBench.run
 groups["input"] = InputBench.run
 groups["network"] = NetworkBench.run
 groups["resnet"] = ResNetBench.run
+groups["lattice"] = LatticeBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let names = requested.isEmpty ? groups.keys.sorted() : requested

@@ -12,6 +12,7 @@ struct ModeLattice: ParsableCommand {
         version: ModeLatticeVersion.string,
         subcommands: [
             PercolationCommand.self,
+            LatticeCommand.self,
             ReproduceCommand.self,
             ParamsCommand.self,
             TrainCommand.self,
@@ -20,6 +21,7 @@ struct ModeLattice: ParsableCommand {
             PredictCommand.self,
             GradientCommand.self,
             InputCommand.self,
+            ParamsCommand.self,
         ]
     )
 

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// Runs the built `modelattice` binary (`<package root>/.build/release/modelattice`).
+private func modelattice(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let process = Process()
+    process.executableURL = root.appendingPathComponent(".build/release/modelattice")
+    process.arguments = args
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+private func temporary(_ name: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("lattice-cli-\(getpid())-\(name)").path
+}
+
+private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")
+
+@Suite(.serialized) struct LatticeCLITests {
+    static let subspaceHeader = "network,dim,size,sites,open_fraction,largest_fraction,largest_share,pair_connectivity,spanning,clusters,iid_largest_fraction,iid_largest_share,iid_pair_connectivity,iid_spanning,iid_clusters,p_c"
+
+    @Test(.enabled(if: dataInstalled)) func subspaceWritesTheContractAndIsThreadIndependent() throws {
+        let one = temporary("s1.csv"), two = temporary("s2.csv"), summary = temporary("sum.csv")
+        defer { for p in [one, two, summary] { unlink(p); unlink(p.replacingOccurrences(of: ".csv", with: ".json")) } }
+        let base = ["lattice", "subspace", "--random", "mlp:784-16-10", "--networks", "2", "--dims", "1-3", "--size", "5",
+                    "--open", "quantile:0.2", "--iid-masks", "2", "--seed", "3", "--quiet"]
+        let r1 = try modelattice(base + ["--threads", "1", "--output", one, "--summary", summary])
+        #expect(r1.status == 0, "\(r1.stderr)")
+        let r2 = try modelattice(base + ["--threads", "2", "--output", two])
+        #expect(r2.status == 0, "\(r2.stderr)")
+        let csv = try String(contentsOfFile: one, encoding: .utf8)
+        let lines = csv.split(separator: "\n")
+        #expect(lines.first.map(String.init) == Self.subspaceHeader)
+        #expect(lines.count == 1 + 2 * 3)
+        // quantile:0.2 opens round(0.2·N) sites: N = 5, 25, 125 → 1, 5, 25.
+        let fractions = lines.dropFirst().map { Double($0.split(separator: ",", omittingEmptySubsequences: false)[4])! }
+        #expect(fractions == [0.2, 0.2, 0.2, 0.2, 0.2, 0.2])
+        #expect(csv == (try String(contentsOfFile: two, encoding: .utf8)))
+        #expect(FileManager.default.fileExists(atPath: one.replacingOccurrences(of: ".csv", with: ".json")))
+        let sum = try String(contentsOfFile: summary, encoding: .utf8).split(separator: "\n")
+        #expect(sum.count == 4 && sum[0].hasPrefix("dim,size,sites,networks,open_fraction_mean,open_fraction_se"))
+    }
+
+    @Test(.enabled(if: dataInstalled)) func growAndConnectWriteTheirContracts() throws {
+        let g = temporary("g.csv"), c = temporary("c.csv")
+        defer { for p in [g, c] { unlink(p); unlink(p.replacingOccurrences(of: ".csv", with: ".json")) } }
+        let rg = try modelattice(["lattice", "grow", "--random", "mlp:784-16-10", "--trials", "2", "--spacing", "0.05,5",
+                                  "--cap", "20", "--seed", "1", "--quiet", "--output", g])
+        #expect(rg.status == 0, "\(rg.stderr)")
+        let glines = try String(contentsOfFile: g, encoding: .utf8).split(separator: "\n")
+        #expect(glines.first == "network,trial,spacing,open_rule,cluster_size,survived,evaluations")
+        #expect(glines.count == 5)
+        for line in glines.dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            let size = Int(f[4])!, survived = Int(f[5])!
+            #expect(f[3] == "class" && (survived == 1) == (size >= 20) && size <= 20)
+        }
+        let rc = try modelattice(["lattice", "connect", "--random", "mlp:784-16-10", "--pairs", "3", "--steps", "6", "--axes", "4",
+                                  "--budget", "2000", "--seed", "1", "--quiet", "--output", c])
+        #expect(rc.status == 0, "\(rc.stderr)")
+        let clines = try String(contentsOfFile: c, encoding: .utf8).split(separator: "\n")
+        #expect(clines.first == "pair,class,found,path_sites,lattice_distance,evaluations,linear_barrier_gap,bypass_barrier_gap")
+        #expect(clines.count == 4)
+        for line in clines.dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            #expect(f[4] == "6")
+            if f[2] == "1" { #expect(Int(f[3])! >= 7) }
+        }
+    }
+
+    @Test func syntheticAnchorsNeedNoDataAndAreOpen() throws {
+        let out = temporary("syn.csv")
+        defer { unlink(out); unlink(out.replacingOccurrences(of: ".csv", with: ".json")) }
+        // A synthetic anchor of class 3 (CE < 5e-4) is open under loss:0.01, so no row dies at once.
+        let r = try modelattice(["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "synthetic", "--class", "3",
+                                 "--open", "loss:0.01", "--trials", "2", "--spacing", "0.01", "--cap", "5", "--seed", "4",
+                                 "--quiet", "--output", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(rows.count == 2)
+        for row in rows { #expect(Int(row.split(separator: ",")[4])! >= 1) }
+    }
+
+    @Test func badInputsExitWithOneLineAndNothingWritten() throws {
+        let out = temporary("bad.csv")
+        defer { unlink(out) }
+        let base = ["lattice", "subspace", "--random", "mlp:784-16-10", "--anchor", "origin", "--seed", "1", "--output", out]
+        let cases: [([String], Int32, String)] = [
+            (base + ["--dims", "1-2", "--size", "4", "--spacing=-1"], 64, "spacing"),
+            (base + ["--dims", "1-2", "--size", "4", "--spacing", "0"], 64, "spacing"),
+            (base + ["--dims", "785", "--size", "2", "--spacing", "1"], 64, "input dimension"),
+            (base + ["--dims", "7", "--size", "100", "--spacing", "1"], 64, "2^27"),
+            (base + ["--dims", "2", "--size", "4", "--spacing", "1", "--class", "10"], 64, "class 10"),
+            (base + ["--dims", "2", "--size", "4", "--spacing", "1", "--open", "median"], 64, "open rule"),
+            (["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "origin", "--open", "quantile:0.1", "--output", out], 64, "quantile"),
+            (["lattice", "subspace", "--model", "/nonexistent/m.safetensors", "--dims", "2", "--size", "4", "--output", out], 74, "no such file"),
+        ]
+        for (args, code, word) in cases {
+            let r = try modelattice(args)
+            #expect(r.status == code, "\(args): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains(word), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+    }
+}
