@@ -12,16 +12,15 @@ struct ModeLattice: ParsableCommand {
         version: ModeLatticeVersion.string,
         subcommands: [
             PercolationCommand.self,
-            LatticeCommand.self,
-            ReproduceCommand.self,
-            ParamsCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
             InitCommand.self,
             PredictCommand.self,
             GradientCommand.self,
             InputCommand.self,
+            LatticeCommand.self,
             ParamsCommand.self,
+            ReproduceCommand.self,
         ]
     )
 
