@@ -13,10 +13,14 @@ import Support
 ///   "arguments": ["--kind", "site", "--boundary", "periodic"],
 ///   "profiles": { "tiny": ["--size", "8"], "quick": ["--size", "64"], "full": ["--size", "512"] },
 ///   "columns": ["p", "largest_fraction", …],
-///   "outputs": { "--profiles": "NAME_profiles.csv" } }
+///   "outputs": { "--profiles": "NAME_profiles.csv" },
+///   "requires": ["network_train_mlp"] }
 /// ```
 /// The catalog appends `--output RESULTS/NAME.csv` (and each extra output flag with its file under
-/// RESULTS), and `--seed` from the profile when the experiment gives none.
+/// RESULTS). Optional fields: `outputFile` names what `--output` receives when it is not the table
+/// (e.g. `NAME.safetensors` for a training run), with `table` the CSV the command writes beside it
+/// (e.g. `NAME.log.csv`); `requires` lists experiments that must run first (their outputs are
+/// inputs here); `{results}` in any argument stands for the results directory.
 public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var name: String
     public var description: String
@@ -25,8 +29,14 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var profiles: [String: [String]]
     public var columns: [String]
     public var outputs: [String: String]?
-    /// The argument that names the main CSV (default `--output`); `null`-free by design.
+    /// The argument that names the main output (default `--output`).
     public var outputFlag: String?
+    /// File (under the results directory) given to the output flag, when it is not `NAME.csv`.
+    public var outputFile: String?
+    /// The CSV table the experiment produces, when it is not `NAME.csv`.
+    public var table: String?
+    /// Experiments whose outputs this one reads; `reproduce` runs them first.
+    public var requires: [String]?
 
     public static let profileNames = ["tiny", "quick", "full"]
 
@@ -35,15 +45,26 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         guard let extra = profiles[profile] else {
             throw ModeLatticeError.usage("experiment '\(name)' has no profile '\(profile)' (it has \(profiles.keys.sorted().joined(separator: ", ")))")
         }
-        var args = command + arguments + extra
-        args += [outputFlag ?? "--output", outputPath(resultsDirectory: resultsDirectory)]
+        var args = (command + arguments + extra).map {
+            $0.replacingOccurrences(of: "{results}", with: resultsDirectory)
+        }
+        args += [outputFlag ?? "--output", resultsDirectory + "/" + (outputFile ?? name + ".csv")]
         for (flag, file) in (outputs ?? [:]).sorted(by: { $0.key < $1.key }) {
             args += [flag, resultsDirectory + "/" + file]
         }
         return args
     }
 
-    public func outputPath(resultsDirectory: String) -> String { resultsDirectory + "/" + name + ".csv" }
+    /// The CSV table this experiment produces.
+    public func outputPath(resultsDirectory: String) -> String { resultsDirectory + "/" + (table ?? name + ".csv") }
+
+    /// Every file that must exist for the experiment to count as finished.
+    public func producedFiles(resultsDirectory: String) -> [String] {
+        var files = [outputPath(resultsDirectory: resultsDirectory)]
+        if let outputFile { files.append(resultsDirectory + "/" + outputFile) }
+        for file in (outputs ?? [:]).values { files.append(resultsDirectory + "/" + file) }
+        return files
+    }
 
     /// A stable fingerprint of what determines the results (the argument list without paths).
     public func fingerprint(profile: String) throws -> String {
@@ -87,14 +108,28 @@ public struct ExperimentCatalog: Sendable {
         return ExperimentCatalog(experiments: specs)
     }
 
+    /// The named experiments (all when `only` is empty) with everything they require, in an order
+    /// where each experiment comes after its requirements (otherwise by name).
     public func select(_ only: [String]) throws -> [ExperimentSpec] {
-        if only.isEmpty { return experiments }
-        return try only.map { name in
-            guard let spec = experiments.first(where: { $0.name == name }) else {
+        let byName = Dictionary(experiments.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var ordered: [ExperimentSpec] = []
+        var state: [String: Bool] = [:]   // false: in progress, true: placed
+        func visit(_ name: String, from parent: String?) throws {
+            guard let spec = byName[name] else {
+                if let parent {
+                    throw ModeLatticeError.data("experiment '\(parent)' requires '\(name)', which is not in the catalog")
+                }
                 throw ModeLatticeError.usage("no experiment named '\(name)'; `modelattice reproduce --list` shows the catalog")
             }
-            return spec
+            if state[name] == true { return }
+            if state[name] == false { throw ModeLatticeError.data("experiments require each other in a cycle through '\(name)'") }
+            state[name] = false
+            for requirement in spec.requires ?? [] { try visit(requirement, from: name) }
+            state[name] = true
+            ordered.append(spec)
         }
+        for name in only.isEmpty ? experiments.map(\.name) : only { try visit(name, from: nil) }
+        return ordered
     }
 
     private static func describe(_ error: Error) -> String {
@@ -114,7 +149,7 @@ public enum ExperimentStatus {
     public static func isFinished(_ spec: ExperimentSpec, profile: String, resultsDirectory: String) -> Bool {
         let csv = spec.outputPath(resultsDirectory: resultsDirectory)
         let sidecar = RunRecord.sidecarPath(for: csv)
-        guard FileManager.default.fileExists(atPath: csv),
+        guard spec.producedFiles(resultsDirectory: resultsDirectory).allSatisfy({ FileManager.default.fileExists(atPath: $0) }),
               let data = FileManager.default.contents(atPath: sidecar),
               let record = try? JSONDecoder().decode(RunRecord.self, from: data),
               let tag = record.experiment,

@@ -18,7 +18,8 @@ private let projectRoot: String = {
             for profile in ExperimentSpec.profileNames {
                 let args = try spec.invocation(profile: profile, resultsDirectory: "R")
                 #expect(Array(args.prefix(spec.command.count)) == spec.command)
-                #expect(args.contains("R/\(spec.name).csv"))
+                #expect(args.contains("R/" + (spec.outputFile ?? spec.name + ".csv")))
+                #expect(!args.contains { $0.contains("{results}") })
             }
             // Profiles differ, so their fingerprints differ.
             #expect(try spec.fingerprint(profile: "tiny") != spec.fingerprint(profile: "full"))
@@ -50,7 +51,7 @@ private let projectRoot: String = {
         let dir = NSTemporaryDirectory() + "status-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let spec = ExperimentSpec(name: "e", description: "", command: ["c"], arguments: ["--a", "1"],
                                   profiles: ["tiny": ["--n", "1"], "quick": ["--n", "2"], "full": ["--n", "3"]],
-                                  columns: ["x"], outputs: nil, outputFlag: nil)
+                                  columns: ["x"], outputs: nil, outputFlag: nil, outputFile: nil, table: nil, requires: nil)
         #expect(!ExperimentStatus.isFinished(spec, profile: "tiny", resultsDirectory: dir))
         RunContext.experiment = .init(name: "e", profile: "tiny", fingerprint: try spec.fingerprint(profile: "tiny"))
         defer { RunContext.experiment = nil }
@@ -59,5 +60,24 @@ private let projectRoot: String = {
             record: RunRecord(seed: 1, generator: nil, threads: nil, parameters: [:], wallSeconds: 0, started: Date()))
         #expect(ExperimentStatus.isFinished(spec, profile: "tiny", resultsDirectory: dir))
         #expect(!ExperimentStatus.isFinished(spec, profile: "quick", resultsDirectory: dir))
+    }
+
+    @Test func requirementsRunFirstAndCyclesAreRejected() throws {
+        func spec(_ name: String, _ requires: [String]?) -> ExperimentSpec {
+            ExperimentSpec(name: name, description: "", command: ["c"], arguments: ["--model", "{results}/m.safetensors"],
+                           profiles: ["tiny": [], "quick": [], "full": []], columns: ["x"], outputs: nil,
+                           outputFlag: nil, outputFile: requires == nil ? "\(name).safetensors" : nil,
+                           table: requires == nil ? "\(name).log.csv" : nil, requires: requires)
+        }
+        let catalog = ExperimentCatalog(experiments: [spec("a_uses", ["z_train"]), spec("b_plain", []), spec("z_train", nil)])
+        #expect(try catalog.select([]).map(\.name) == ["z_train", "a_uses", "b_plain"])
+        #expect(try catalog.select(["a_uses"]).map(\.name) == ["z_train", "a_uses"])
+        let train = spec("z_train", nil)
+        #expect(try train.invocation(profile: "tiny", resultsDirectory: "R") == ["c", "--model", "R/m.safetensors", "--output", "R/z_train.safetensors"])
+        #expect(train.outputPath(resultsDirectory: "R") == "R/z_train.log.csv")
+        let cyclic = ExperimentCatalog(experiments: [spec("p", ["q"]), spec("q", ["p"])])
+        #expect(throws: ModeLatticeError.self) { try cyclic.select([]) }
+        let dangling = ExperimentCatalog(experiments: [spec("p", ["missing"])])
+        #expect(throws: ModeLatticeError.self) { try dangling.select([]) }
     }
 }
