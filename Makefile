@@ -13,10 +13,12 @@ deps:
 build: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product modelattice
 
-# The main job on its embedded default: the quick reproduction profile, written into results/.
+# The main job on its embedded default: the quick reproduction profile of the experiment catalog
+# (experiments/*.json) into results/, then the figures (skipped when Python is missing).
+# Finished experiments are skipped; an interrupted run resumes. FORCE=1 reruns everything.
 run: build
-	$(BIN) percolation sweep --dim 2 --size 128 --kind site --boundary periodic --trials 64 \
-	    --seed 1 --points 41 --pmin 0.4 --pmax 0.8 --output results/percolation_2d_L128.csv
+	$(BIN) reproduce --profile quick $(if $(FORCE),--force,)
+	@bash scripts/figures.sh results || echo "figures: not rendered (see above)"
 
 # Numeric code runs 10-100x slower in debug builds, so the tests build in release with testing on.
 test: deps
