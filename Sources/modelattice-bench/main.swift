@@ -10,6 +10,7 @@ groups["input"] = InputBench.run
 groups["network"] = NetworkBench.run
 groups["resnet"] = ResNetBench.run
 groups["lattice"] = LatticeBench.run
+groups["mpi"] = ScalingBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let names = requested.isEmpty ? groups.keys.sorted() : requested
