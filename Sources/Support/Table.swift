@@ -76,8 +76,10 @@ public struct RunRecord: Codable, Sendable {
     public var wallSeconds: Double
     public var started: String
     public var notes: [String]
+    /// Set when the run is part of `modelattice reproduce` (see ``RunContext``).
+    public var experiment: RunContext.Experiment?
 
-    public init(commandLine: [String] = CommandLine.arguments, seed: UInt64?, generator: String?,
+    public init(commandLine: [String] = RunContext.commandLine ?? CommandLine.arguments, seed: UInt64?, generator: String?,
                 threads: Int?, parameters: [String: String], wallSeconds: Double,
                 started: Date, notes: [String] = []) {
         self.commandLine = commandLine
@@ -88,6 +90,7 @@ public struct RunRecord: Codable, Sendable {
         self.wallSeconds = wallSeconds
         self.started = ISO8601DateFormatter().string(from: started)
         self.notes = notes
+        self.experiment = RunContext.experiment
     }
 
     /// `results/x.csv` → `results/x.json`.

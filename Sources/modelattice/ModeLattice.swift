@@ -17,6 +17,8 @@ struct ModeLattice: ParsableCommand {
             InitCommand.self,
             PredictCommand.self,
             GradientCommand.self,
+            ReproduceCommand.self,
+            ParamsCommand.self,
         ]
     )
 

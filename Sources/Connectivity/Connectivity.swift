@@ -1,1 +1,0 @@
-// Connectivity module: see Package.swift for the layering.
