@@ -5,7 +5,7 @@ RELEASE_FLAGS := -c release
 TEST_FLAGS := -c release -Xswiftc -enable-testing
 BIN := .build/release/modelattice
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench figures clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -22,6 +22,13 @@ run: build
 test: deps
 	$(SWIFT) build $(TEST_FLAGS) --product modelattice
 	$(SWIFT) test $(TEST_FLAGS)
+
+# Figures: matplotlib from PyPI in a local virtual environment (.venv), rendered from results/*.csv.
+figures:
+	@command -v python3 >/dev/null || { echo "figures: python3 not found; skipping"; exit 0; }
+	@test -x .venv/bin/python || python3 -m venv .venv
+	@.venv/bin/python -c "import matplotlib" 2>/dev/null || .venv/bin/pip install -q "matplotlib>=3.7,<4"
+	.venv/bin/python scripts/figures.py results
 
 bench: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product modelattice-bench

@@ -13,7 +13,8 @@
 //     |          /
 //   Support                GSL generators, seeds, .npy, tables, checkpoints, parallel map
 //     |       \
-//   COpenBLAS  CGSL        system libraries (Debian libopenblas-dev, libgsl-dev)
+//   COpenBLAS  CGSL  CMPI  CZlib   system libraries (Debian libopenblas-dev, libgsl-dev,
+//                                  libopenmpi-dev, zlib1g-dev)
 import PackageDescription
 
 let package = Package(
@@ -36,7 +37,9 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Support", dependencies: ["CGSL", "COpenBLAS"]),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "Support", dependencies: ["CGSL", "COpenBLAS", "CMPI"]),
         .target(name: "Percolation", dependencies: ["Support", "CGSL"]),
         .target(name: "NetworkCore", dependencies: ["Support", "CGSL", "COpenBLAS", "CZlib"]),
         .target(name: "Connectivity", dependencies: ["Support", "Percolation", "NetworkCore", "CGSL"]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ModeLattice needs, only those missing (CI runs without stdin).
 set -euo pipefail
-packages=(libgsl-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist)
+packages=(libgsl-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -3,7 +3,9 @@ import Foundation
 /// Whole-file writes that never leave a half-written result: the bytes go to a temporary file in
 /// the same directory, which is then renamed over the target (rename(2) is atomic on POSIX).
 public enum AtomicFile {
+    /// Under MPI only rank 0 writes; on other ranks this returns without touching the disk.
     public static func write(_ bytes: [UInt8], to path: String) throws {
+        guard Ranks.isRoot else { return }
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false

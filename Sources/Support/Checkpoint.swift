@@ -26,8 +26,8 @@ public final class Checkpoint<Value: Codable & Sendable>: @unchecked Sendable {
     public init(output: String, fingerprint: String, enabled: Bool = true) throws {
         path = Checkpoint.path(forOutput: output)
         self.fingerprint = fingerprint
-        guard enabled else { return }
-        let decoder = JSONDecoder()
+        guard enabled, Ranks.isRoot else { return }   // under MPI only rank 0 keeps the file
+        let decoder = UnitRunner.decoder()
         if let data = FileManager.default.contents(atPath: path) {
             let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
             if let first = lines.first, let header = try? decoder.decode(Header.self, from: Data(first)),
@@ -41,8 +41,7 @@ public final class Checkpoint<Value: Codable & Sendable>: @unchecked Sendable {
         }
         // Rewrite the file with only the valid lines (drops a torn tail, resets on mismatch).
         var text = String(decoding: try JSONEncoder().encode(Header(fingerprint: fingerprint)), as: UTF8.self) + "\n"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = UnitRunner.encoder()
         for index in restored.keys.sorted() {
             text += String(decoding: try encoder.encode(Line(index: index, value: restored[index]!)), as: UTF8.self) + "\n"
         }
@@ -57,9 +56,7 @@ public final class Checkpoint<Value: Codable & Sendable>: @unchecked Sendable {
     /// Records one finished unit (thread-safe; one write per line).
     public func record(index: Int, value: Value) {
         guard let handle else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(Line(index: index, value: value)) else { return }
+        guard let data = try? UnitRunner.encoder().encode(Line(index: index, value: value)) else { return }
         lock.withLock { handle.write(data + Data([10])) }
     }
 
@@ -69,6 +66,6 @@ public final class Checkpoint<Value: Codable & Sendable>: @unchecked Sendable {
             try? handle?.close()
             handle = nil
         }
-        unlink(path)
+        if Ranks.isRoot { unlink(path) }
     }
 }

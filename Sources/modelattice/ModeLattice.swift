@@ -19,17 +19,20 @@ struct ModeLattice: ParsableCommand {
             GradientCommand.self,
             ReproduceCommand.self,
             ParamsCommand.self,
+            InputCommand.self,
         ]
     )
 
     static func main() {
         GSLSetup.once()
+        Ranks.start()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as ModeLatticeError {
-            FileHandle.standardError.write(Data("modelattice: error: \(error.message)\n".utf8))
-            Foundation.exit(error.exitCode)
+            let where_ = Ranks.isDistributed ? " (rank \(Ranks.rank) of \(Ranks.size))" : ""
+            FileHandle.standardError.write(Data("modelattice: error\(where_): \(error.message)\n".utf8))
+            Ranks.abort(error.exitCode)
         } catch {
             exit(withError: error)
         }
