@@ -4,11 +4,9 @@ import Support
 // modelattice-bench: timed runs of the hot paths, each beside a simple baseline run in the same
 // process, reported as a ratio. Usage: modelattice-bench [GROUP ...]  (default: all groups)
 var groups: [String: () throws -> Void] = [:]
-<<<<<<< HEAD
 groups["network"] = NetworkBench.run
-=======
 groups["input"] = InputBench.run
->>>>>>> input
+groups["star"] = StarBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let names = requested.isEmpty ? groups.keys.sorted() : requested
