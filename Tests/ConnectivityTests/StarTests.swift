@@ -119,6 +119,20 @@ import Support
         #expect(SegmentEvaluation.pathBarrier([s]) <= 1e-6)
     }
 
+    /// Path barrier of a two-piece path and the rise of one spoke, on hand-made profiles.
+    @Test func pathBarrierAndRiseOnKnownProfiles() {
+        func seg(_ losses: [Double]) -> SegmentEvaluation {
+            SegmentEvaluation(t: losses.indices.map { Double($0) / Double(losses.count - 1) },
+                              points: losses.map { PathPoint(trainLoss: $0, trainAccuracy: 1 - $0, testLoss: $0, testAccuracy: 1 - $0 / 2) })
+        }
+        let a = seg([0.2, 0.25, 0.5]), b = seg([0.5, 0.3, 0.3])
+        #expect(abs(SegmentEvaluation.pathBarrier([a, b]) - 0.2) < 1e-15)     // 0.5 − max(0.2, 0.3)
+        #expect(SegmentEvaluation.pathBarrier([a]) == 0)                        // peak at its own end
+        #expect(abs(a.riseFromStart - 0.3) < 1e-15)
+        #expect(SegmentEvaluation.pathMinAccuracy([a, b]) == 0.75)
+        #expect(a.reversed.points.map(\.trainLoss) == [0.5, 0.25, 0.2])
+    }
+
     static func mixtureWorld() throws -> (minima: [[Float]], evaluator: StarPathEvaluator, risk: StarNetworkRisk) {
         let train = try GaussianMixture.make(classes: 4, shape: [16], count: 800, sigma: 1.2, seed: 21)
         let test = try GaussianMixture.make(classes: 4, shape: [16], count: 400, sigma: 1.2, seed: 21, split: 1)

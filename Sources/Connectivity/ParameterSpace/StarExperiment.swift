@@ -19,11 +19,12 @@ public enum StarExperiment {
 
     public struct HeldOut: Sendable {
         public var minimum: Int
-        /// Barrier and minimum test accuracy of θ_k → (center of the others).
-        public var barrier: Double
+        /// Rise (max training loss along θ_k → center minus L(θ_k), ``SegmentEvaluation/riseFromStart``)
+        /// and minimum test accuracy of θ_k → (center of the others).
+        public var rise: Double
         public var minAccuracy: Double
-        /// The same for the others' own segments to that center (mean barrier).
-        public var trainedMeanBarrier: Double
+        /// The same rise for the others' own segments to that center (mean).
+        public var trainedMeanRise: Double
     }
 
     public struct Result: Sendable {
@@ -90,12 +91,12 @@ public enum StarExperiment {
             for (i, m) in others.enumerated() {
                 let s = evaluator.segment(m, otherCenter, points: points, onPoint: onPoint)
                 record("held-out-trained:\(i)", s)
-                barriers.append(SegmentEvaluation.pathBarrier([s]))
+                barriers.append(s.riseFromStart)
             }
             let s = evaluator.segment(minima[k - 1], otherCenter, points: points, onPoint: onPoint)
             record("held-out:\(k - 1)", s)
-            held = HeldOut(minimum: k - 1, barrier: SegmentEvaluation.pathBarrier([s]), minAccuracy: s.minTestAccuracy,
-                           trainedMeanBarrier: barriers.reduce(0, +) / Double(barriers.count))
+            held = HeldOut(minimum: k - 1, rise: s.riseFromStart, minAccuracy: s.minTestAccuracy,
+                           trainedMeanRise: barriers.reduce(0, +) / Double(barriers.count))
         }
         return Result(table: table, profiles: profiles, center: center,
                       endpointAccuracy: spokes.map { $0.points[0].testAccuracy },

@@ -71,6 +71,14 @@ public struct SegmentEvaluation: Sendable {
         return peak - max(first.trainLoss, last.trainLoss)
     }
 
+    /// max training loss along the segment minus its start's (θ_a's) training loss: the rise a
+    /// spoke θ_k → center adds to any two-piece path through that center (0 only when the loss
+    /// never exceeds θ_k's).
+    public var riseFromStart: Double {
+        guard let first = points.first else { return 0 }
+        return (points.map(\.trainLoss).max() ?? first.trainLoss) - first.trainLoss
+    }
+
     /// Minimum test accuracy along the whole path.
     public static func pathMinAccuracy(_ segments: [SegmentEvaluation]) -> Double {
         segments.map(\.minTestAccuracy).min() ?? 0

@@ -158,9 +158,9 @@ struct StarCommand: ParsableCommand {
         parameters["shared_center_G_lower_bound"] = String(StarGeometry.sharedCenterBound(minima: k))
         if let h = result.heldOut {
             parameters["held_out_minimum"] = String(h.minimum)
-            parameters["held_out_barrier"] = String(h.barrier)
+            parameters["held_out_rise"] = String(h.rise)
             parameters["held_out_min_accuracy"] = String(h.minAccuracy)
-            parameters["held_out_trained_mean_barrier"] = String(h.trainedMeanBarrier)
+            parameters["held_out_trained_mean_rise"] = String(h.trainedMeanRise)
         }
         let record = RunRecord(seed: options.seed, generator: options.generator, threads: options.threadCount,
                                parameters: parameters, wallSeconds: Date().timeIntervalSince(started), started: started,
