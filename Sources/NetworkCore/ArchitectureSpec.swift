@@ -23,7 +23,8 @@ import Support
 ///   LeNet-5 style: `cnn:1x28x28:c6k5p2-t-a2-c16k5-t-a2-f-l120-t-l84-t-l10`
 ///   small VGG:     `cnn:1x28x28:c32k3p1-r-c32k3p1-r-m2-c64k3p1-r-c64k3p1-r-m2-f-l256-r-l10`
 ///   classic CNN:   `cnn:1x28x28:c32k5p2-r-m2-c64k5p2-r-m2-f-l1024-r-l10`
-/// A Linear after a convolution needs an explicit `f` (as in PyTorch).
+/// A Linear after a convolution needs an explicit `f` (as in PyTorch). BatchNorm2d has no
+/// training mode yet: training a spec with `b` learns γ and β with the running statistics fixed.
 public enum ArchitectureSpec {
     /// The model of `spec` with zero parameters (initialize or load next).
     public static func build(_ specText: String) throws -> Sequential {

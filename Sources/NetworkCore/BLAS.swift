@@ -37,7 +37,7 @@ public enum BLAS {
     /// A function of the sizes only — never of the thread count.
     static func blocking(m: Int, n: Int, k: Int) -> (rows: Bool, size: Int, count: Int) {
         let work = m * n * k
-        let wanted = min(8, max(1, work >> 19))          // ≥ ~0.5 M multiply-adds per block
+        let wanted = min(4, max(1, work >> 21))          // ≥ ~2 M multiply-adds per block, ≤ 4 blocks
         let rows = m >= n
         let dim = rows ? m : n
         var size = (dim + wanted - 1) / wanted

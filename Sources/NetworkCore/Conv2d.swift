@@ -55,17 +55,16 @@ public struct Conv2d: Layer {
         max(1, min(n, (1 << 22) / max(1, patch * outHeight * outWidth)))
     }
 
-    /// col [K, B·Q] from images x[n0 ..< n0+B].
+    /// col [K, B·Q] from images x[n0 ..< n0+B] (images in parallel; each fills its own columns).
     func im2col(_ x: UnsafePointer<Float>, first n0: Int, count b: Int, into col: UnsafeMutablePointer<Float>) {
         let oh = outHeight, ow = outWidth, q = oh * ow, ld = b * q
         let plane = height * width, image = inChannels * plane
-        for c in 0..<inChannels {
-            for u in 0..<kernel.h {
-                for v in 0..<kernel.w {
-                    let row = col + ((c * kernel.h + u) * kernel.w + v) * ld
-                    for k in 0..<b {
-                        let src = x + (n0 + k) * image + c * plane
-                        let dst = row + k * q
+        Workers.forEach(b) { k in
+            for c in 0..<inChannels {
+                let src = x + (n0 + k) * image + c * plane
+                for u in 0..<kernel.h {
+                    for v in 0..<kernel.w {
+                        let dst = col + ((c * kernel.h + u) * kernel.w + v) * ld + k * q
                         for i in 0..<oh {
                             let yy = i * stride - padding + u
                             let out = dst + i * ow
@@ -85,17 +84,17 @@ public struct Conv2d: Layer {
         }
     }
 
-    /// dx[n0 ..< n0+B] += col2im(dcol).
+    /// dx[n0 ..< n0+B] += col2im(dcol) (images in parallel; each adds into its own image only,
+    /// in a fixed order, so the sums do not depend on the worker count).
     func col2im(_ dcol: UnsafePointer<Float>, first n0: Int, count b: Int, into dx: UnsafeMutablePointer<Float>) {
         let oh = outHeight, ow = outWidth, q = oh * ow, ld = b * q
         let plane = height * width, image = inChannels * plane
-        for c in 0..<inChannels {
-            for u in 0..<kernel.h {
-                for v in 0..<kernel.w {
-                    let row = dcol + ((c * kernel.h + u) * kernel.w + v) * ld
-                    for k in 0..<b {
-                        let dst = dx + (n0 + k) * image + c * plane
-                        let src = row + k * q
+        Workers.forEach(b) { k in
+            for c in 0..<inChannels {
+                let dst = dx + (n0 + k) * image + c * plane
+                for u in 0..<kernel.h {
+                    for v in 0..<kernel.w {
+                        let src = dcol + ((c * kernel.h + u) * kernel.w + v) * ld + k * q
                         for i in 0..<oh {
                             let yy = i * stride - padding + u
                             if yy < 0 || yy >= height { continue }
@@ -126,7 +125,7 @@ public struct Conv2d: Layer {
             let b = min(chunk, n - n0)
             im2col(x, first: n0, count: b, into: col)
             BLAS.sgemm(m: o, n: b * q, k: kk, a: parameters, lda: kk, b: col, ldb: b * q, beta: 0, c: tmp, ldc: b * q)
-            for k in 0..<b {
+            Workers.forEach(b) { k in
                 for oc in 0..<o {
                     let dst = y + ((n0 + k) * o + oc) * q
                     let src = tmp + oc * b * q + k * q

@@ -114,3 +114,12 @@ extension Sequential {
         return (total / Double(n), ws.parameterGradient)
     }
 }
+
+extension Sequential {
+    /// Outputs for a tensor of inputs [N, …] (any shape ``batchCount(forArrayShape:)`` accepts):
+    /// a tensor [N, output shape…].
+    public func outputs(_ x: Tensor, chunk: Int = 1024) throws -> Tensor {
+        let n = try batchCount(forArrayShape: x.shape)
+        return try Tensor(shape: [n] + outputShape, storage: outputs(x.storage, count: n, chunk: chunk))
+    }
+}

@@ -22,10 +22,17 @@ public struct Sequential: Sendable {
     /// Start of layer i's parameters in θ; `parameterOffsets[layers.count] == P`.
     public let parameterOffsets: [Int]
     public let bufferOffsets: [Int]
+    /// State-dict prefix of each module: "0", "1", … as nn.Sequential numbers them, or given
+    /// names (e.g. torchvision's "conv1", "layer1.0", "fc" for a residual network).
+    public let moduleNames: [String]
 
     /// Chains `layers` (each layer's input shape must equal the previous output shape); parameters
     /// start at zero — call ``initialize(_:seed:generator:)`` or load a file.
-    public init(spec: String, inputShape: [Int], layers: [any Layer]) throws {
+    public init(spec: String, inputShape: [Int], layers: [any Layer], moduleNames: [String]? = nil) throws {
+        if let moduleNames, moduleNames.count != layers.count {
+            throw ModeLatticeError.software("\(moduleNames.count) module names for \(layers.count) layers")
+        }
+        self.moduleNames = moduleNames ?? layers.indices.map(String.init)
         var shape = inputShape
         var po = [0], bo = [0]
         for (i, layer) in layers.enumerated() {
@@ -68,12 +75,12 @@ public struct Sequential: Sendable {
         for (i, layer) in layers.enumerated() {
             var p = parameterOffsets[i]
             for slot in layer.parameterSlots {
-                out.append(StateEntry(name: "\(i).\(slot.name)", shape: slot.shape, range: p..<(p + slot.count), trainable: true))
+                out.append(StateEntry(name: "\(moduleNames[i]).\(slot.name)", shape: slot.shape, range: p..<(p + slot.count), trainable: true))
                 p += slot.count
             }
             var b = bufferOffsets[i]
             for slot in layer.bufferSlots {
-                out.append(StateEntry(name: "\(i).\(slot.name)", shape: slot.shape, range: b..<(b + slot.count), trainable: false))
+                out.append(StateEntry(name: "\(moduleNames[i]).\(slot.name)", shape: slot.shape, range: b..<(b + slot.count), trainable: false))
                 b += slot.count
             }
         }

@@ -1,12 +1,13 @@
 import Testing
 @testable import NetworkCore
+import Support
 
 @Suite(.serialized) struct BLASTests {
     /// Blocked products: bit-identical for any worker count, and equal to naive Double loops to
     /// float accuracy, for every transpose combination and for splits along rows and columns.
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func blockedProductIsThreadIndependentAndCorrect(transA: Bool, transB: Bool) {
-        for (m, n, k) in [(300, 70, 50), (40, 333, 90), (5, 7, 3)] {
+        for (m, n, k) in [(300, 70, 200), (40, 333, 400), (5, 7, 3)] {
             let a = gaussianValues(m * k, seed: 1), b = gaussianValues(k * n, seed: 2)
             let lda = transA ? m : k, ldb = transB ? k : n
             var results: [[Float]] = []
@@ -20,7 +21,7 @@ import Testing
                 results.append(c)
             }
             #expect(results[0] == results[1] && results[1] == results[2])
-            if m * n * k > 1 << 19 { #expect(BLAS.blocking(m: m, n: n, k: k).count > 1) }
+            if m * n * k > 1 << 22 { #expect(BLAS.blocking(m: m, n: n, k: k).count > 1) }
             var maxError = 0.0
             for i in 0..<m {
                 for j in 0..<n {
@@ -48,5 +49,17 @@ import Testing
         BLAS.setThreads(2)
         let g2 = model.crossEntropyParameterGradient(x, labels: labels, chunk: 128).gradient
         #expect(g1 == g2)
+    }
+
+    /// Models evaluated concurrently from several threads (as experiments do with ParallelMap,
+    /// one workspace per thread) give exactly the serial results.
+    @Test func concurrentModelsMatchSerialResults() throws {
+        let models = try Sequential.ensemble(spec: "mlp:784-128-10", count: 6, seed: 4)
+        let x = gaussianValues(256 * 784, seed: 5)
+        BLAS.setThreads(1)
+        let serial = models.map { $0.outputs(x, count: 256, chunk: 256) }
+        let parallel = try ParallelMap.map(count: 6, threads: 3) { i in models[i].outputs(x, count: 256, chunk: 256) }
+        #expect(serial == parallel)
+        BLAS.setThreads(2)
     }
 }

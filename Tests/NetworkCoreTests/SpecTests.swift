@@ -109,3 +109,28 @@ import Support
         #expect(wide.parameters.suffix(33) == other.parameters.suffix(33))
     }
 }
+
+@Suite struct TensorTests {
+    @Test func tensorShapesAreChecked() throws {
+        #expect(throws: ModeLatticeError.self) { try Tensor(shape: [2, 3], storage: [1, 2, 3]) }
+        let t = try Tensor(shape: [2, 3], storage: [1, 2, 3, 4, 5, 6])
+        #expect(try t.reshaped([3, 2]).shape == [3, 2])
+        let m = try Sequential.random(spec: "mlp:3-4-2", seed: 1)
+        let y = try m.outputs(t)
+        #expect(y.shape == [2, 2])
+        #expect(y.storage == m.outputs(t.storage, count: 2))
+        #expect(throws: ModeLatticeError.self) { try m.outputs(try t.reshaped([3, 2])) }
+    }
+}
+
+@Suite struct ModuleNameTests {
+    @Test func givenModuleNamesPrefixTheStateDict() throws {
+        let m = try Sequential(spec: "custom", inputShape: [1, 4, 4],
+                               layers: [Conv2d(inChannels: 1, outChannels: 2, kernel: 3, padding: 1, height: 4, width: 4, bias: false),
+                                        BatchNorm2d(channels: 2, height: 4, width: 4), Flatten(inputShape: [2, 4, 4]), Linear(32, 3)],
+                               moduleNames: ["conv1", "bn1", "flatten", "fc"])
+        #expect(m.stateEntries.map(\.name) == ["conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var",
+                                               "bn1.num_batches_tracked", "fc.weight", "fc.bias"])
+        #expect(throws: ModeLatticeError.self) { try Sequential(spec: "x", inputShape: [3], layers: [Linear(3, 2)], moduleNames: []) }
+    }
+}

@@ -9,7 +9,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a network on Fashion-MNIST (or IDX / synthetic data) and save it as safetensors.",
-        discussion: "Writes M.safetensors and M.log.csv (epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,seconds) with a JSON sidecar. Pixels are scaled to [0,1]. Results are bit-identical for the same seed and --threads.")
+        discussion: "Writes M.safetensors and M.log.csv (epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,seconds) with a JSON sidecar. Pixels are scaled to [0,1]. Results are bit-identical for the same seed at any --threads.")
 
     @OptionGroup var data: DatasetOptions
     @Option(help: "Architecture spec, e.g. mlp:784-256-256-10 or cnn:1x28x28:c32k5p2-r-m2-c64k5p2-r-m2-f-l1024-r-l10.")
@@ -80,7 +80,7 @@ struct TrainCommand: ParsableCommand {
                                             "train_examples": String(train.count), "test_examples": String(test.count),
                                             "output": output],
                                wallSeconds: Date().timeIntervalSince(started), started: started,
-                               notes: ["pixels scaled to [0,1]; results bit-identical for the same seed and thread count"])
+                               notes: ["pixels scaled to [0,1]; results bit-identical for the same seed at any thread count (fixed sgemm blocking)"])
         let log = TrainCommand.logPath(for: output)
         try table.write(to: log, record: record)
         let last = records.last!
