@@ -27,7 +27,7 @@ struct InputWorld: Sendable {
     /// [class] indices into `dataset` of correctly classified test images.
     let byClass: [[Int]]
 
-    static func load(_ options: InputModelOptions, classOption: Int? = nil) throws -> InputWorld {
+    static func load(_ options: InputModelOptions, classOption: Int? = nil, needsImages: Bool = true) throws -> InputWorld {
         let net = try NetworkIO.loadModel(options.model, spec: options.spec)
         if let c = classOption, c < 0 || c >= net.outputSize {
             throw ModeLatticeError.usage("--class \(c) is outside the model's outputs 0..<\(net.outputSize)")
@@ -39,7 +39,7 @@ struct InputWorld: Sendable {
         var byClass = [[Int]](repeating: [], count: net.outputSize)
         for i in 0..<test.count where Int(test.labels[i]) == predicted[i] { byClass[predicted[i]].append(i) }
         let world = InputWorld(classifier: classifier, dataset: test, byClass: byClass)
-        if let c = classOption, byClass[c].count < 2 {
+        if needsImages, let c = classOption, byClass[c].count < 2 {
             throw ModeLatticeError.data("dataset '\(test.name)' has fewer than two correctly classified test images of class \(c)")
         }
         return world

@@ -56,7 +56,7 @@ struct InputPairsCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         BLAS.setThreads(1)
-        let world = try InputWorld.load(input, classOption: classIndex)
+        let world = try InputWorld.load(input, classOption: classIndex, needsImages: kind != .synthetic)
         try AtomicFile.checkWritable(output)
         if let profiles { try AtomicFile.checkWritable(profiles) }
         let classes = classIndex.map { [$0] } ?? world.usableClasses(minimum: kind == .real ? 2 : (kind == .interpolated ? 2 : 0))
@@ -89,7 +89,7 @@ struct InputPairsCommand: ParsableCommand {
                 outcome.bypass = r.barrier
                 outcome.bypassProfile = r.profile
                 outcome.deviation = r.deviation
-                outcome.orthogonality = r.orthogonality
+                outcome.orthogonality = settings.mode == .projected ? r.orthogonality : nil
                 outcome.steps = r.points.map(\.steps).max() ?? 0
             }
             return outcome
@@ -160,9 +160,9 @@ struct InputPairsCommand: ParsableCommand {
             let within = outcomes.filter { o in
                 (o.bypass?.barrierMax ?? .infinity) <= 1.5 * max(o.linear.lossA, o.linear.lossC)
             }
-            lines.append(String(format: "bypass: %d of %d pairs with gap > 1e-3 lost >= 90%% of it (%d at deviation <= 5%%); median deviation %.4g, max %.4g; max orthogonality residual %.3g; max steps %d",
+            lines.append(String(format: "bypass: %d of %d pairs with gap > 1e-3 lost >= 90%% of it (%d at deviation <= 5%%); median deviation %.4g, max %.4g; max orthogonality residual %@; max steps %d",
                                 removed.count, barriered.count, removedSmall.count, median(devs), devs.max() ?? 0,
-                                outcomes.compactMap(\.orthogonality).max() ?? 0, outcomes.compactMap(\.steps).max() ?? 0))
+                                outcomes.compactMap(\.orthogonality).max().map { String(format: "%.3g", $0) } ?? "n/a (free mode)", outcomes.compactMap(\.steps).max() ?? 0))
             lines.append(String(format: "bypass: %.1f%% of all pairs end with barrier_max <= 1.5 x the larger endpoint loss; mean bypass gap %.4g",
                                 100 * Double(within.count) / n, outcomes.compactMap(\.bypass?.barrierGap).reduce(0, +) / n))
         }
