@@ -11,6 +11,7 @@ groups["network"] = NetworkBench.run
 groups["resnet"] = ResNetBench.run
 groups["lattice"] = LatticeBench.run
 groups["mpi"] = ScalingBench.run
+groups["star"] = StarBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let names = requested.isEmpty ? groups.keys.sorted() : requested

@@ -7,5 +7,6 @@ struct InputCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "input",
         abstract: "Input-space mode connectivity: paths, loss barriers, bypasses, adversarial pairs, detection.",
-        subcommands: [InputPairsCommand.self, InputAdversarialCommand.self, InputDetectCommand.self, InputEvolutionCommand.self])
+        subcommands: [InputPairsCommand.self, InputAdversarialCommand.self, InputDetectCommand.self,
+                      InputEvolutionCommand.self, InputStarCommand.self])
 }

@@ -6,6 +6,6 @@ struct ParamsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "params",
         abstract: "Parameter-space connectivity: two-piece paths, star centers, teacher–student checks.",
-        subcommands: [TeacherStudentCommand.self]
+        subcommands: [TeacherStudentCommand.self, StarCommand.self, GeodesicCommand.self]
     )
 }
