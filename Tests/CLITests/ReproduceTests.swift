@@ -1,4 +1,5 @@
 import Experiments
+import Support
 import Foundation
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
             let table = try CLI.csv(path)
             #expect(table.header == spec.columns, "\(spec.name): columns differ")
             #expect(!table.rows.isEmpty, "\(spec.name): no rows")
-            #expect(FileManager.default.fileExists(atPath: results + "/" + spec.name + ".json"))
+            #expect(FileManager.default.fileExists(atPath: RunRecord.sidecarPath(for: path)))
         }
         // A rerun finds every experiment finished and skips it.
         let again = try CLI.run(["reproduce", "--profile", "tiny", "--experiments", CLI.root + "/experiments",
