@@ -17,6 +17,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 RESULTS = sys.argv[1] if len(sys.argv) > 1 else "results"
 FIGURES = os.path.join(RESULTS, "figures")
@@ -77,7 +78,7 @@ def save(fig, name):
     os.makedirs(FIGURES, exist_ok=True)
     path = os.path.join(FIGURES, name)
     fig.tight_layout(rect=(0, 0, 1, 0.95))
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(fig)
     print(f"figures: wrote {path}")
 
@@ -173,6 +174,10 @@ def percolation_curves():
     axes[2].set_title("pair connectivity versus p / p_c(d)")
     for ax in axes[:2]:
         ax.set_xscale("log")
+        ax.set_xticks([t for t in (0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8)
+                       if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]])
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+        ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         ax.set_xlabel("site occupation probability p (log scale)")
     axes[2].axvline(1, color="k", ls=":", lw=1)
     axes[2].set_xlabel("p / p_c(d)")
@@ -188,9 +193,10 @@ def percolation_curves():
 # Input-space lattices of untrained networks
 
 
-LATTICE_RULES = [("q066", "loss quantile 0.066"), ("q15", "loss quantile 0.15"),
-                 ("sites", "lowest-loss sites"), ("class", "predicted class = anchor's"),
-                 ("far", "far anchor, loss quantile")]
+LATTICE_RULES = [("q066", "6.6% lowest-loss sites open"), ("q15", "15% lowest-loss sites open"),
+                 ("sites", "15% open, 4096 sites (L = 4096^(1/d))"),
+                 ("class", "open = anchor's predicted class"),
+                 ("far", "as q066, spacing h = 113 (sites far apart)")]
 
 
 def lattice_vs_iid():
@@ -243,32 +249,32 @@ def lattice_growth():
         rows = read(name)
         spacings = sorted({num(r, "spacing") for r in rows})
         rule = rows[0].get("open_rule", name)
-        surv, surv_se, size_med, size_lo, size_hi = [], [], [], [], []
-        for h in spacings:
+        surv, surv_se = [], []
+        for k, h in enumerate(spacings):
             sel = [r for r in rows if num(r, "spacing") == h]
             s = [num(r, "survived") for r in sel]
             m = sum(s) / len(s)
             surv.append(m)
             surv_se.append(math.sqrt(m * (1 - m) / len(s)))
-            c = sorted(num(r, "cluster_size") for r in sel)
-            size_med.append(statistics.median(c))
-            size_lo.append(statistics.median(c) - c[0])
-            size_hi.append(c[-1] - statistics.median(c))
+            c = [num(r, "cluster_size") for r in sel]
             cap = max(cap or 0, max(c))
+            x = [h * 10 ** (0.12 * (i - (len(files) - 1) / 2) + 0.05 * ((j * 0.618) % 1 - 0.5))
+                 for j in range(len(c))]
+            axes[1].scatter(x, c, s=14, alpha=0.5, color=COLORS[i],
+                            label=f"open: {rule}" if k == 0 else None)
         n = len(rows) // max(1, len(spacings))
         label = f"open: {rule}  ({name}, {n} runs per spacing)"
         axes[0].errorbar(spacings, surv, yerr=surv_se, fmt="-o", capsize=3, color=COLORS[i],
                          label=label)
-        axes[1].errorbar(spacings, [max(v, 0.5) for v in size_med], yerr=[size_lo, size_hi],
-                         fmt="-o", capsize=3, color=COLORS[i], label=label)
     axes[0].set_ylim(-0.05, 1.05)
     axes[0].set_ylabel("fraction of runs reaching the cap (± binomial s.e.)")
     axes[0].set_title("survival of cluster growth")
-    axes[1].set_yscale("log")
-    axes[1].set_ylabel("cluster size, sites (median, bars: min–max; 0 drawn at 0.5)")
-    axes[1].set_title("cluster size reached")
+    axes[1].set_yscale("symlog", linthresh=1)
+    axes[1].set_ylabel("cluster size per run, sites (symlog)")
+    axes[1].set_title("cluster size reached (one dot per network × trial)")
     if cap:
         axes[1].axhline(cap, color="k", ls=":", lw=1, label=f"largest size seen ({int(cap)})")
+        axes[1].set_ylim(-0.3, cap * 4)
     for ax in axes:
         ax.set_xscale("log")
         ax.set_xlabel("lattice spacing h (input units, log scale)")
@@ -285,7 +291,7 @@ def lattice_certificates():
     if not files:
         raise Skip("no lattice_connect*.csv")
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
-    names, found, ns, gaps = [], [], [], []
+    names, found, ns, gaps, evals = [], [], [], [], []
     for i, path in enumerate(files):
         name = os.path.basename(path)[:-4]
         rows = read(os.path.basename(path))
@@ -294,26 +300,30 @@ def lattice_certificates():
         found.append(sum(f) / len(f))
         ns.append(len(rows))
         ok = [r for r in rows if num(r, "found") == 1]
-        axes[1].scatter([num(r, "lattice_distance") for r in ok],
-                        [num(r, "path_sites") for r in ok], s=60 - 15 * i, alpha=0.6,
-                        color=COLORS[i], label=name)
+        detour = [num(r, "path_sites") - num(r, "lattice_distance") - 1 for r in ok]
+        axes[1].scatter([i + 0.3 * ((k * 0.618) % 1 - 0.5) for k in range(len(detour))], detour,
+                        s=14, alpha=0.6, color=COLORS[i])
+        straight = sum(1 for v in detour if v == 0)
+        dist = finite([num(r, "lattice_distance") for r in ok])
+        axes[1].text(i, 1.01, f"{straight}/{len(ok)} straight\ndistance {min(dist):g}–{max(dist):g}"
+                     if dist else "none found", transform=axes[1].get_xaxis_transform(),
+                     ha="center", fontsize=8)
+        evals.append(statistics.median(finite([num(r, "evaluations") for r in rows])))
         gaps.append((name, [num(r, "linear_barrier_gap") for r in rows],
                      [num(r, "bypass_barrier_gap") for r in rows]))
     bars = axes[0].bar(range(len(names)), found, color=[COLORS[i] for i in range(len(names))])
-    for b, fr, n in zip(bars, found, ns):
-        axes[0].text(b.get_x() + b.get_width() / 2, fr + 0.02, f"{round(fr * n)}/{n}",
-                     ha="center", fontsize=9)
+    for b, fr, n, ev in zip(bars, found, ns, evals):
+        axes[0].text(b.get_x() + b.get_width() / 2, fr + 0.02,
+                     f"{round(fr * n)}/{n}\nmedian {ev:g} evaluations", ha="center", fontsize=8)
     axes[0].set_xticks(range(len(names)))
     axes[0].set_xticklabels(names, rotation=15, fontsize=8)
-    axes[0].set_ylim(0, 1.12)
     axes[0].set_ylabel("fraction of pairs with a certificate")
     axes[0].set_title("open lattice path found")
-    lo, hi = axes[1].get_xlim()
-    axes[1].plot([lo, hi], [lo + 1, hi + 1], "k:", lw=1, label="straight path (distance + 1)")
-    axes[1].set_xlabel("lattice distance between endpoints (steps)")
-    axes[1].set_ylabel("sites on certified path")
-    axes[1].set_title("certified path length")
-    axes[1].legend(fontsize=8)
+    axes[1].set_xticks(range(len(names)))
+    axes[1].set_xticklabels(names, rotation=15, fontsize=8)
+    axes[1].set_ylabel("detour: path sites − (lattice distance + 1)")
+    axes[1].set_title("certified path length beyond a straight lattice path", pad=26, fontsize=10)
+    axes[0].set_ylim(0, 1.2)
     # Barrier gaps along the straight segment and the bypass, per table.
     pos, data, labels, allv = 0, [], [], []
     ticks = []
@@ -386,7 +396,7 @@ def path_profiles():
              if os.path.exists(os.path.join(RESULTS, f"input_pairs_{k}_profiles.csv"))]
     if not kinds:
         raise Skip("no input_pairs_*_profiles.csv")
-    fig, axes = plt.subplots(1, len(kinds), figsize=(7 * len(kinds), 4.8), squeeze=False)
+    fig, axes = plt.subplots(1, len(kinds), figsize=(7 * len(kinds), 5.8), squeeze=False)
     for ax, kind in zip(axes[0], kinds):
         rows = read(f"input_pairs_{kind}_profiles.csv")
         summary = read(f"input_pairs_{kind}.csv", required=False) or []
@@ -414,9 +424,9 @@ def path_profiles():
             ax.set_yscale("log")
         ax.set_xlabel("position along path α (0 = input a, 1 = input b)")
         ax.set_ylabel("cross-entropy loss of the pair's class")
-        ax.set_title(f"{kind} pairs: straight (solid) vs bypass (dashed); "
-                     f"{len(chosen)} of {len(by)} pairs, largest gaps")
-        ax.legend(fontsize=7, ncol=2)
+        ax.set_title(f"{kind} pairs: {len(chosen)} of {len(by)} with the largest straight-line "
+                     "gaps\nsolid: straight segment, dashed: bypass", fontsize=10)
+        ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.14))
         ax.grid(alpha=0.3)
     caption(fig, "Loss along linear interpolation and the projected bypass between same-class "
                  "inputs (input_pairs_*_profiles.csv)")
@@ -446,7 +456,9 @@ def adversarial_boxplots():
                     transform=ax.get_xaxis_transform(), ha="center", fontsize=8)
         if log:
             ax.set_yscale("log")
-            ax.set_ylabel(f"{key.replace('_', ' ')} (log scale; 0 drawn at {floor:.1g})")
+            zeros = any(v <= 0 for g in groups for v in g)
+            ax.set_ylabel(key.replace("_", " ") + " (log scale" +
+                          (f"; 0 drawn at {floor:.1g})" if zeros else ")"))
         else:
             ax.set_ylabel(key.replace("_", " "))
         ax.grid(alpha=0.3, axis="y")
@@ -483,7 +495,7 @@ def roc():
     auroc = {(r["attack"], r["score"]): r for r in table}
     attacks = list(dict.fromkeys(r["attack"] for r in rows))
     scores = list(dict.fromkeys(r["score"] for r in rows))
-    fig, axes = plt.subplots(1, len(attacks), figsize=(5.2 * len(attacks), 5.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(attacks), figsize=(5.4 * len(attacks), 6.0), squeeze=False)
     for ax, attack in zip(axes[0], attacks):
         n_real = n_adv = 0
         for i, score in enumerate(scores):
@@ -503,7 +515,7 @@ def roc():
                           f"from input_detect.csv {num(t, 'auroc'):.3f} (held-out split?)")
             else:
                 label = f"{score}: AUROC {auc:.2f} (from scores)"
-            ax.step(fpr, tpr, where="post", color=COLORS[i], lw=1.5, label=label)
+            ax.plot(fpr, tpr, color=COLORS[i], lw=1.5, label=label)
         ax.plot([0, 1], [0, 1], "k:", lw=0.8, label="chance")
         ax.axvline(0.05, color="0.6", lw=0.8, ls="--")
         ax.set_xlim(-0.01, 1.01)
@@ -532,7 +544,7 @@ def star_profiles():
     for i, path in enumerate(paths[:10]):
         pts = sorted((num(r, "t"), num(r, "loss"), num(r, "accuracy"))
                      for r in rows if r["path"] == path)
-        ls = "-" if "center" in path or "star" in path else "--"
+        ls = "--" if "direct" in path or "linear" in path else "-"
         losses += [p[1] for p in pts]
         axes[0].plot([p[0] for p in pts], [p[1] for p in pts], ls, color=COLORS[i % 10],
                      label=path)
@@ -579,18 +591,31 @@ def star_barriers():
     axes[1].set_xlabel("min accuracy on the direct segment")
     axes[1].set_ylabel("min accuracy on the center path")
     axes[1].set_title("worst accuracy along each path")
+    # geodesic_bound is compared in whichever unit it is in: a length (like two_piece_length)
+    # or a ratio to the distance (like G).
     dist = [num(r, "distance") for r in rows]
-    ratio = [num(r, "two_piece_length") / d if d else math.nan
-             for r, d in zip(rows, dist)]
+    length = [num(r, "two_piece_length") for r in rows]
     bound = [num(r, "geodesic_bound") for r in rows]
-    axes[2].scatter(dist, ratio, s=18, color=COLORS[2], label="two-piece length / distance")
-    if finite(bound):
-        axes[2].scatter(dist, bound, s=18, marker="x", color="k", label="geodesic bound")
-    axes[2].axhline(1, color="k", lw=0.8)
-    axes[2].set_xlabel("distance ‖θ_i − θ_j‖")
-    axes[2].set_ylabel("length ratio")
-    axes[2].set_title("two-piece path length relative to the segment")
-    axes[2].legend(fontsize=8)
+    ratio = [x / d if d else math.nan for x, d in zip(length, dist)]
+    fl, fb = finite(length), finite(bound)
+    as_length = bool(fl and fb) and 1 / 3 < statistics.median(fb) / statistics.median(fl) < 3
+    measured = length if as_length else ratio
+    unit = "length" if as_length else "length / distance"
+    if fb:
+        axes[2].scatter(bound, measured, s=18, color=COLORS[2])
+        both = finite(bound + measured)
+        lim = [min(both) * 0.97, max(both) * 1.03]
+        axes[2].plot(lim, lim, "k:", lw=1, label="measured = bound")
+        axes[2].set_xlabel(f"geodesic_bound ({unit})")
+        axes[2].set_ylabel(f"two-piece path {unit}")
+        axes[2].set_title("two-piece path through the center vs the geodesic bound", fontsize=10)
+        axes[2].legend(fontsize=8)
+    else:
+        axes[2].scatter(dist, ratio, s=18, color=COLORS[2])
+        axes[2].axhline(1, color="k", lw=0.8)
+        axes[2].set_xlabel("distance ‖θ_i − θ_j‖")
+        axes[2].set_ylabel("two-piece length / distance")
+        axes[2].set_title("two-piece path length relative to the segment")
     for ax in axes:
         ax.grid(alpha=0.3)
     caption(fig, f"Star center for {len(rows)} pairs of minima (params_star.csv): barriers, "
@@ -661,7 +686,7 @@ def teacher_student():
         title = f"{setup} network" + (f", depth {depth}" if depth else "")
         ax_p.set_title(f"{title}: connectivity of two minima", fontsize=10)
         if negative:
-            ax_p.text(0.02, 0.02, "bound < 0 (vacuous) at width " +
+            ax_p.text(0.02, 0.06, "bound < 0 (vacuous) at width " +
                       ", ".join(f"{x:g}" for x in sorted(set(negative))),
                       transform=ax_p.transAxes, fontsize=7.5, color="0.3")
         ax_p.set_ylim(-0.05, 1.08)
@@ -678,8 +703,9 @@ def teacher_student():
             ax.set_xlabel("hidden width m (log scale)")
             ax.legend(fontsize=7.5)
             ax.grid(alpha=0.3)
-    caption(fig, "Teacher–student minima (params_teacher_student_*.csv): 2-piece connectivity "
-                 "against the bound 1 − M((M²−1)/M²)^(m−2M), and G versus width")
+    caption(fig, "Teacher–student minima (params_teacher_student_*.csv): P(2-piece connected) "
+                 "against its bound (ReLU, uniform: 1 − M((M²−1)/M²)^(m−2M); linear: 1 for "
+                 "m > 2L − 1), and G versus width")
     save(fig, "teacher_student.png")
 
 
@@ -724,7 +750,10 @@ def resnet_untrained_bypass():
     extra = read("resnet_barrier_evolution_bypass.csv", required=False)
     groups = [("untrained ResNet-18", rows)]
     if extra:
-        groups.append(("ResNet-18 after training (evolution run)", extra))
+        ev = read("resnet_barrier_evolution.csv", required=False) or []
+        last = max((num(r, "batch") for r in ev), default=math.nan)
+        groups.append((f"trained ResNet-18 (after {last:g} batches)" if ev else
+                       "trained ResNet-18 (evolution run)", extra))
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
     vals = [num(r, k) for _, g in groups for r in g for k in ("barrier_gap", "bypass_barrier_gap")]
     pos = [v for v in vals if v > 0]
@@ -749,7 +778,7 @@ def resnet_untrained_bypass():
     axes[0].set_ylabel(f"loss barrier gap (log; 0 drawn at {floor:.1g})")
     axes[0].set_title("per pair: straight segment → bypass", pad=32, fontsize=10)
     axes[1].set_yscale("log")
-    axes[1].set_xlabel("bypass deviation from the segment (input L2 units)")
+    axes[1].set_xlabel("bypass deviation from the straight segment (bypass_deviation)")
     axes[1].set_ylabel(f"bypass barrier gap (log; 0 drawn at {floor:.1g})")
     axes[1].set_title("how far the bypass moves vs what remains", pad=32, fontsize=10)
     axes[1].legend(fontsize=8)
