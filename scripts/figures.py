@@ -12,6 +12,7 @@ import math
 import os
 import statistics
 import sys
+import textwrap
 
 import matplotlib
 
@@ -71,7 +72,9 @@ def mean_se(xs):
 
 
 def caption(fig, text):
-    fig.suptitle(text, fontsize=10.5, y=0.995)
+    """One-line statement of what the figure plots (wrapped when wider than the figure)."""
+    width = int(fig.get_figwidth() * 13)
+    fig.suptitle("\n".join(textwrap.wrap(text, width)), fontsize=10.5, y=0.995)
 
 
 def save(fig, name):
@@ -382,7 +385,7 @@ def training_curves():
     axes[1].set_ylabel("accuracy")
     for ax in axes:
         ax.set_xlabel("epoch")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xticks(sorted({num(r, "epoch") for _, rows in tables for r in rows}))
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
     caption(fig, "Training of the network-core MLP and CNN on Fashion-MNIST "
@@ -630,11 +633,10 @@ def teacher_student():
     tables = [(s, rows) for s, rows in tables if rows]
     if not tables:
         raise Skip("no params_teacher_student_{relu,linear}.csv")
-    fig, axes = plt.subplots(len(tables), 2, figsize=(13, 4.6 * len(tables)), squeeze=False)
+    fig, axes = plt.subplots(len(tables), 2, figsize=(13, 5.8 * len(tables)), squeeze=False)
     for (setup, rows), (ax_p, ax_g) in zip(tables, axes):
         minima = list(dict.fromkeys(r["minima"] for r in rows))
         depth = rows[0].get("depth", "")
-        negative = []
         for i, m in enumerate(minima):
             color = COLORS[i]
 
@@ -652,9 +654,11 @@ def teacher_student():
                 bw = [x for x, b in zip(w, bnd) if not math.isnan(b)]
                 bb = [b for b in bnd if not math.isnan(b)]
                 if bw:
+                    neg = [x for x, b in zip(bw, bb) if b < 0]
+                    note = (" (< 0, vacuous, at m = " + ", ".join(f"{x:g}" for x in neg) + ")"
+                            if neg else "")
                     ax_p.plot(bw, [max(b, 0) for b in bb], "--", color=color, lw=1.5,
-                              drawstyle="default", label=f"{m}: lower bound (clipped at 0)")
-                    negative += [x for x, b in zip(bw, bb) if b < 0]
+                              label=f"{m}: lower bound{note}")
                     over = [(x, e, b) for x, e, s, b in zip(w, est, se, bnd)
                             if not math.isnan(b) and e + 2 * (s if s == s else 0) < b]
                     for x, e, b in over:
@@ -685,10 +689,6 @@ def teacher_student():
                           label=f"{m}: lower bound on G (relaxation)")
         title = f"{setup} network" + (f", depth {depth}" if depth else "")
         ax_p.set_title(f"{title}: connectivity of two minima", fontsize=10)
-        if negative:
-            ax_p.text(0.02, 0.06, "bound < 0 (vacuous) at width " +
-                      ", ".join(f"{x:g}" for x in sorted(set(negative))),
-                      transform=ax_p.transAxes, fontsize=7.5, color="0.3")
         ax_p.set_ylim(-0.05, 1.08)
         ax_p.set_ylabel("probability over random pairs of minima")
         ax_g.axhline(1, color="k", lw=0.8)
@@ -701,7 +701,7 @@ def teacher_student():
             ax.set_xticklabels([f"{w:g}" for w in widths], fontsize=8)
             ax.minorticks_off()
             ax.set_xlabel("hidden width m (log scale)")
-            ax.legend(fontsize=7.5)
+            ax.legend(fontsize=7.5, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.15))
             ax.grid(alpha=0.3)
     caption(fig, "Teacher–student minima (params_teacher_student_*.csv): P(2-piece connected) "
                  "against its bound (ReLU, uniform: 1 − M((M²−1)/M²)^(m−2M); linear: 1 for "
