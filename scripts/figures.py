@@ -721,11 +721,11 @@ def resnet_barrier_evolution():
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
     for ax, key in zip(axes, ["barrier_gap", "barrier_max"]):
         for i, c in enumerate(classes):
-            for pair in sorted({r["pair"] for r in rows if r["class"] == c}):
+            for k, pair in enumerate(sorted({r["pair"] for r in rows if r["class"] == c})):
                 sel = sorted(((num(r, "batch"), num(r, key)) for r in rows
                               if r["class"] == c and r["pair"] == pair))
                 ax.plot([b for b, _ in sel], [v for _, v in sel], "-", color=COLORS[i % 10],
-                        lw=0.8, alpha=0.6, label=f"class {c}" if pair == "0" else None)
+                        lw=0.8, alpha=0.6, label=f"class {c}" if k == 0 else None)
         m = [mean_se([num(r, key) for r in rows if num(r, "batch") == b]) for b in batches]
         ax.errorbar(batches, [x for x, _ in m], yerr=[s for _, s in m], fmt="-o", color="k",
                     lw=2, capsize=3, label="mean ± s.e.")
