@@ -1,7 +1,7 @@
 import Foundation
 
-/// Runs the built `modelattice` binary (release build at the package root) and captures its
-/// exit status, stdout and stderr; shared by the end-to-end CLI tests.
+/// Runs the built `modelattice` binary (release build at the package root), or another executable
+/// such as `mpirun`, and captures its exit status, stdout and stderr; shared by the end-to-end CLI tests.
 enum CLI {
     static let root: String = {
         var url = URL(fileURLWithPath: #filePath)
@@ -16,9 +16,10 @@ enum CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], directory: String? = nil, environment: [String: String]? = nil) throws -> Outcome {
+    static func run(_ arguments: [String], executable: String = binary, directory: String? = nil,
+                    environment: [String: String]? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if let environment { process.environment = environment }
@@ -42,6 +43,13 @@ enum CLI {
         let dir = NSTemporaryDirectory() + "modelattice-\(tag)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
+    }
+
+    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// The names of the files in `directory` (empty if it cannot be read).
+    static func files(in directory: String) -> Set<String> {
+        Set((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
     }
 
     /// Header and rows of a simple CSV (no quoted commas).

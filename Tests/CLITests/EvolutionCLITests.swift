@@ -2,36 +2,10 @@ import Foundation
 import Testing
 import Support
 
-/// Runs the built `modelattice` binary (`<package root>/.build/release/modelattice`).
-private enum ResNetCLI {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/release/modelattice").path
-
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
-
-    static func run(_ arguments: [String]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    static func directory() -> String {
-        let dir = NSTemporaryDirectory() + "modelattice-resnetcli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
+private enum ResNetData {
     /// A little CIFAR-shaped .npy dataset: n uint8 images [n, 3, 16, 16], labels [n] int64 in 0..<4,
     /// each class a different mean brightness plus GSL noise.
-    static func writeData(_ dir: String, n: Int = 48, labelCount: Int? = nil) throws -> (String, String) {
+    static func write(_ dir: String, n: Int = 48, labelCount: Int? = nil) throws -> (String, String) {
         let rng = try RandomGenerator(seed: 5)
         var pixels: [UInt8] = []
         var labels: [Int64] = []
@@ -50,18 +24,18 @@ private enum ResNetCLI {
 @Suite(.serialized) struct EvolutionCLITests {
     static let tinyNet = "resnet18-cifar:width=2,input=3x16x16,num_classes=4"
 
-    fileprivate func evolution(_ dir: String, data: (String, String), threads: Int, output: String) throws -> ResNetCLI.Result {
-        try ResNetCLI.run(["input", "evolution", "--model", Self.tinyNet, "--data-npy", data.0, data.1,
-                           "--batches", "2", "--checkpoints", "0,2", "--batch-size", "16", "--classes", "2", "--pairs-per-class", "2",
-                           "--points", "8", "--fv-iterations", "15", "--bypass-output", dir + "/bypass-\(threads).csv",
-                           "--seed", "4", "--threads", String(threads), "--quiet", "--output", output])
+    func evolution(_ dir: String, data: (String, String), threads: Int, output: String) throws -> CLI.Outcome {
+        try CLI.run(["input", "evolution", "--model", Self.tinyNet, "--data-npy", data.0, data.1,
+                     "--batches", "2", "--checkpoints", "0,2", "--batch-size", "16", "--classes", "2", "--pairs-per-class", "2",
+                     "--points", "8", "--fv-iterations", "15", "--bypass-output", dir + "/bypass-\(threads).csv",
+                     "--seed", "4", "--threads", String(threads), "--quiet", "--output", output])
     }
 
     /// The F.1 table has one row per checkpoint × class × pair, with a barrier at least the gap;
     /// the Fig. 7 table one row per pair of the untrained net; both are identical for 1 and 2 threads.
     @Test func evolutionWritesBothTablesDeterministically() throws {
-        let dir = ResNetCLI.directory()
-        let data = try ResNetCLI.writeData(dir)
+        let dir = try CLI.temporaryDirectory("resnetcli")
+        let data = try ResNetData.write(dir)
         let r1 = try evolution(dir, data: data, threads: 1, output: dir + "/f1.csv")
         #expect(r1.status == 0, "\(r1.stderr)")
         let r2 = try evolution(dir, data: data, threads: 2, output: dir + "/f2.csv")
@@ -92,13 +66,13 @@ private enum ResNetCLI {
 
     /// A ResNet trains on .npy data (batch norm in training mode) and the saved model evaluates.
     @Test func trainAndEvaluateResNetOnNPYData() throws {
-        let dir = ResNetCLI.directory()
-        let data = try ResNetCLI.writeData(dir)
+        let dir = try CLI.temporaryDirectory("resnetcli")
+        let data = try ResNetData.write(dir)
         let model = dir + "/r.safetensors"
-        let t = try ResNetCLI.run(["train", "--model", Self.tinyNet, "--data-npy", data.0, data.1, "--epochs", "10", "--batch", "16",
-                                   "--lr", "0.01", "--seed", "2", "--quiet", "--output", model])
+        let t = try CLI.run(["train", "--model", Self.tinyNet, "--data-npy", data.0, data.1, "--epochs", "10", "--batch", "16",
+                             "--lr", "0.01", "--seed", "2", "--quiet", "--output", model])
         #expect(t.status == 0, "\(t.stderr)")
-        let e = try ResNetCLI.run(["evaluate", "--model", model, "--data-npy", data.0, data.1])
+        let e = try CLI.run(["evaluate", "--model", model, "--data-npy", data.0, data.1])
         #expect(e.status == 0, "\(e.stderr)")
         let row = e.stdout.split(separator: "\n").last!.split(separator: ",")
         #expect(row.count == 4 && row[1] == "48")
@@ -107,26 +81,26 @@ private enum ResNetCLI {
     }
 
     @Test func badDataIsRejectedWithExit65() throws {
-        let dir = ResNetCLI.directory()
-        let mismatched = try ResNetCLI.writeData(dir, labelCount: 40)
-        let r = try ResNetCLI.run(["evaluate", "--model", "x.safetensors", "--spec", Self.tinyNet, "--data-npy", mismatched.0, mismatched.1])
+        let dir = try CLI.temporaryDirectory("resnetcli")
+        let mismatched = try ResNetData.write(dir, labelCount: 40)
+        let r = try CLI.run(["evaluate", "--model", "x.safetensors", "--spec", Self.tinyNet, "--data-npy", mismatched.0, mismatched.1])
         // The model file is missing: an I/O error comes first; create one to reach the data check.
         #expect(r.status != 0)
         let model = dir + "/m.safetensors"
-        #expect(try ResNetCLI.run(["init", "--model", Self.tinyNet, "--seed", "1", "--output", model]).status == 0)
-        let mis = try ResNetCLI.run(["evaluate", "--model", model, "--data-npy", mismatched.0, mismatched.1])
+        #expect(try CLI.run(["init", "--model", Self.tinyNet, "--seed", "1", "--output", model]).status == 0)
+        let mis = try CLI.run(["evaluate", "--model", model, "--data-npy", mismatched.0, mismatched.1])
         #expect(mis.status == 65 && mis.stderr.contains("48 images") && mis.stderr.contains("40 labels"), "\(mis.stderr)")
         #expect(mis.stderr.split(separator: "\n").count == 1)
         // Images that do not fit the model (3×16×16 data, 3×32×32 model).
-        let data = try ResNetCLI.writeData(dir)
+        let data = try ResNetData.write(dir)
         let out = dir + "/no.csv"
-        let fit = try ResNetCLI.run(["input", "evolution", "--model", "resnet18-cifar:width=2", "--data-npy", data.0, data.1,
-                                     "--batches", "1", "--output", out])
+        let fit = try CLI.run(["input", "evolution", "--model", "resnet18-cifar:width=2", "--data-npy", data.0, data.1,
+                               "--batches", "1", "--output", out])
         #expect(fit.status == 65 && fit.stderr.contains("[3, 32, 32]"), "\(fit.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
-        let spec = try ResNetCLI.run(["input", "evolution", "--model", "resnet18:depth=3", "--batches", "0", "--output", out])
+        let spec = try CLI.run(["input", "evolution", "--model", "resnet18:depth=3", "--batches", "0", "--output", out])
         #expect(spec.status == 64 && spec.stderr.contains("depth"), "\(spec.stderr)")
-        let bad = try ResNetCLI.run(["input", "evolution", "--model", Self.tinyNet, "--batches", "3", "--checkpoints", "0,5", "--output", out])
+        let bad = try CLI.run(["input", "evolution", "--model", Self.tinyNet, "--batches", "3", "--checkpoints", "0,5", "--output", out])
         #expect(bad.status == 64)
     }
 }

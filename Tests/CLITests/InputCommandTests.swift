@@ -3,40 +3,20 @@ import Testing
 
 /// End-to-end tests of `modelattice input …` on the built release binary: exit codes and output.
 @Suite(.serialized) struct InputCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/release/modelattice").path
-
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
-    @discardableResult
-    static func run(_ arguments: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
     /// A scratch directory with a small MLP trained one epoch on the synthetic Gaussian-mixture set.
     static let fixture: String = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("input-cli-\(getpid())").path
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        _ = try? run(["train", "--dataset", "synthetic", "--model", "mlp:784-32-10", "--epochs", "2", "--seed", "1",
-                      "--threads", "1", "--quiet", "--output", dir + "/mlp.safetensors"])
-        _ = try? run(["init", "--model", "mlp:100-10", "--seed", "1", "--output", dir + "/small.safetensors"])
+        let dir = (try? CLI.temporaryDirectory("input-cli")) ?? NSTemporaryDirectory()
+        _ = try? CLI.run(["train", "--dataset", "synthetic", "--model", "mlp:784-32-10", "--epochs", "2", "--seed", "1",
+                          "--threads", "1", "--quiet", "--output", dir + "/mlp.safetensors"])
+        _ = try? CLI.run(["init", "--model", "mlp:100-10", "--seed", "1", "--output", dir + "/small.safetensors"])
         return dir
     }()
 
     @Test func pairsWritesTheContractColumnsProfilesAndSidecar() throws {
         let dir = Self.fixture
-        let r = try Self.run(["input", "pairs", "--model", dir + "/mlp.safetensors", "--dataset", "synthetic", "--kind", "real",
-                              "--pairs", "6", "--points", "20", "--bypass", "--seed", "3", "--threads", "2",
-                              "--output", dir + "/pairs.csv", "--profiles", dir + "/profiles.csv"])
+        let r = try CLI.run(["input", "pairs", "--model", dir + "/mlp.safetensors", "--dataset", "synthetic", "--kind", "real",
+                             "--pairs", "6", "--points", "20", "--bypass", "--seed", "3", "--threads", "2",
+                             "--output", dir + "/pairs.csv", "--profiles", dir + "/profiles.csv"])
         #expect(r.status == 0, "\(r.stderr)")
         let csv = try String(contentsOfFile: dir + "/pairs.csv", encoding: .utf8).split(separator: "\n")
         #expect(csv.first == "pair,class,kind,loss_a,loss_c,barrier_max,barrier_gap,bypass_barrier_max,bypass_barrier_gap,bypass_deviation")
@@ -54,26 +34,26 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir + "/pairs.json"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/pairs.csv.partial.jsonl"))
         // Same seed, one thread: identical table.
-        let again = try Self.run(["input", "pairs", "--model", dir + "/mlp.safetensors", "--dataset", "synthetic", "--kind", "real",
-                                  "--pairs", "6", "--points", "20", "--bypass", "--seed", "3", "--threads", "1",
-                                  "--output", dir + "/pairs1.csv"])
+        let again = try CLI.run(["input", "pairs", "--model", dir + "/mlp.safetensors", "--dataset", "synthetic", "--kind", "real",
+                                 "--pairs", "6", "--points", "20", "--bypass", "--seed", "3", "--threads", "1",
+                                 "--output", dir + "/pairs1.csv"])
         #expect(again.status == 0)
         #expect(try String(contentsOfFile: dir + "/pairs1.csv", encoding: .utf8) == csv.joined(separator: "\n") + "\n")
     }
 
     @Test func adversarialAndDetectWriteTheirContractColumns() throws {
         let dir = Self.fixture
-        let a = try Self.run(["input", "adversarial", "--model", dir + "/mlp.safetensors", "--dataset", "synthetic",
-                              "--attack", "pgd", "--epsilon", "0.5", "--pairs", "4", "--points", "16", "--seed", "2",
-                              "--output", dir + "/adv.csv"])
+        let a = try CLI.run(["input", "adversarial", "--model", dir + "/mlp.safetensors", "--dataset", "synthetic",
+                             "--attack", "pgd", "--epsilon", "0.5", "--pairs", "4", "--points", "16", "--seed", "2",
+                             "--output", dir + "/adv.csv"])
         #expect(a.status == 0, "\(a.stderr)")
         let adv = try String(contentsOfFile: dir + "/adv.csv", encoding: .utf8).split(separator: "\n")
         #expect(adv.first == "pair,pair_type,source_class,target_class,loss_a,loss_c,barrier_max,barrier_gap")
         #expect(adv.count == 9)
         #expect(adv.filter { $0.contains(",real-adversarial,") }.count == 4 && adv.filter { $0.contains(",real-real,") }.count == 4)
-        let d = try Self.run(["input", "detect", "--model", dir + "/mlp.safetensors", "--dataset", "synthetic", "--attack", "pgd",
-                              "--epsilon", "0.5", "--references", "2", "--examples", "8", "--points", "16", "--resamples", "50",
-                              "--seed", "2", "--output", dir + "/det.csv", "--scores", dir + "/scores.csv"])
+        let d = try CLI.run(["input", "detect", "--model", dir + "/mlp.safetensors", "--dataset", "synthetic", "--attack", "pgd",
+                             "--epsilon", "0.5", "--references", "2", "--examples", "8", "--points", "16", "--resamples", "50",
+                             "--seed", "2", "--output", dir + "/det.csv", "--scores", dir + "/scores.csv"])
         #expect(d.status == 0, "\(d.stderr)")
         let det = try String(contentsOfFile: dir + "/det.csv", encoding: .utf8).split(separator: "\n")
         #expect(det.first == "attack,score,auroc,auroc_low,auroc_high,tpr_at_5fpr,n_real,n_adversarial")
@@ -93,7 +73,7 @@ import Testing
         let model = extra.contains("--model-override-small") ? dir + "/small.safetensors" : dir + "/mlp.safetensors"
         let args = ["input", "pairs", "--model", model, "--dataset", "synthetic", "--seed", "1", "--output", dir + "/bad.csv"]
             + extra.filter { $0 != "--model-override-small" }
-        let r = try Self.run(args)
+        let r = try CLI.run(args)
         #expect(r.status == status, "\(r.stderr)")
         #expect(r.stderr.contains(message))
         #expect(r.stderr.split(separator: "\n").count <= 3)   // ArgumentParser adds a usage line; ours is one line
@@ -102,11 +82,11 @@ import Testing
 
     @Test func detectAndAdversarialRejectBadInput() throws {
         let dir = Self.fixture
-        let d = try Self.run(["input", "detect", "--model", dir + "/mlp.safetensors", "--dataset", "synthetic", "--examples", "2",
-                              "--output", dir + "/bad2.csv"])
+        let d = try CLI.run(["input", "detect", "--model", dir + "/mlp.safetensors", "--dataset", "synthetic", "--examples", "2",
+                             "--output", dir + "/bad2.csv"])
         #expect(d.status == 64 && d.stderr.contains("--examples"))
-        let a = try Self.run(["input", "adversarial", "--model", dir + "/missing.safetensors", "--dataset", "synthetic",
-                              "--pairs", "2", "--output", dir + "/bad2.csv"])
+        let a = try CLI.run(["input", "adversarial", "--model", dir + "/missing.safetensors", "--dataset", "synthetic",
+                             "--pairs", "2", "--output", dir + "/bad2.csv"])
         #expect(a.status != 0 && a.stderr.hasPrefix("modelattice: error") && a.stderr.split(separator: "\n").count == 1)
         #expect(!FileManager.default.fileExists(atPath: dir + "/bad2.csv"))
     }

@@ -1,38 +1,20 @@
 import Foundation
 import Testing
 
-/// Runs the built `modelattice` binary (`<package root>/.build/release/modelattice`).
-private func modelattice(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let process = Process()
-    process.executableURL = root.appendingPathComponent(".build/release/modelattice")
-    process.arguments = args
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-}
-
-private func temporary(_ name: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("lattice-cli-\(getpid())-\(name)").path
-}
-
 private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")
 
 @Suite(.serialized) struct LatticeCLITests {
     static let subspaceHeader = "network,dim,size,sites,open_fraction,largest_fraction,largest_share,pair_connectivity,spanning,clusters,iid_largest_fraction,iid_largest_share,iid_pair_connectivity,iid_spanning,iid_clusters,p_c"
 
     @Test(.enabled(if: dataInstalled)) func subspaceWritesTheContractAndIsThreadIndependent() throws {
-        let one = temporary("s1.csv"), two = temporary("s2.csv"), summary = temporary("sum.csv")
-        defer { for p in [one, two, summary] { unlink(p); unlink(p.replacingOccurrences(of: ".csv", with: ".json")) } }
+        let dir = try CLI.temporaryDirectory("lattice")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let one = dir + "/s1.csv", two = dir + "/s2.csv", summary = dir + "/sum.csv"
         let base = ["lattice", "subspace", "--random", "mlp:784-16-10", "--networks", "2", "--dims", "1-3", "--size", "5",
                     "--open", "quantile:0.2", "--iid-masks", "2", "--seed", "3", "--quiet"]
-        let r1 = try modelattice(base + ["--threads", "1", "--output", one, "--summary", summary])
+        let r1 = try CLI.run(base + ["--threads", "1", "--output", one, "--summary", summary])
         #expect(r1.status == 0, "\(r1.stderr)")
-        let r2 = try modelattice(base + ["--threads", "2", "--output", two])
+        let r2 = try CLI.run(base + ["--threads", "2", "--output", two])
         #expect(r2.status == 0, "\(r2.stderr)")
         let csv = try String(contentsOfFile: one, encoding: .utf8)
         let lines = csv.split(separator: "\n")
@@ -48,10 +30,11 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
     }
 
     @Test(.enabled(if: dataInstalled)) func growAndConnectWriteTheirContracts() throws {
-        let g = temporary("g.csv"), c = temporary("c.csv")
-        defer { for p in [g, c] { unlink(p); unlink(p.replacingOccurrences(of: ".csv", with: ".json")) } }
-        let rg = try modelattice(["lattice", "grow", "--random", "mlp:784-16-10", "--trials", "2", "--spacing", "0.05,5",
-                                  "--cap", "20", "--seed", "1", "--quiet", "--output", g])
+        let dir = try CLI.temporaryDirectory("lattice")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let g = dir + "/g.csv", c = dir + "/c.csv"
+        let rg = try CLI.run(["lattice", "grow", "--random", "mlp:784-16-10", "--trials", "2", "--spacing", "0.05,5",
+                              "--cap", "20", "--seed", "1", "--quiet", "--output", g])
         #expect(rg.status == 0, "\(rg.stderr)")
         let glines = try String(contentsOfFile: g, encoding: .utf8).split(separator: "\n")
         #expect(glines.first == "network,trial,spacing,open_rule,cluster_size,survived,evaluations")
@@ -61,8 +44,8 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
             let size = Int(f[4])!, survived = Int(f[5])!
             #expect(f[3] == "class" && (survived == 1) == (size >= 20) && size <= 20)
         }
-        let rc = try modelattice(["lattice", "connect", "--random", "mlp:784-16-10", "--pairs", "3", "--steps", "6", "--axes", "4",
-                                  "--budget", "2000", "--seed", "1", "--quiet", "--output", c])
+        let rc = try CLI.run(["lattice", "connect", "--random", "mlp:784-16-10", "--pairs", "3", "--steps", "6", "--axes", "4",
+                              "--budget", "2000", "--seed", "1", "--quiet", "--output", c])
         #expect(rc.status == 0, "\(rc.stderr)")
         let clines = try String(contentsOfFile: c, encoding: .utf8).split(separator: "\n")
         #expect(clines.first == "pair,class,found,path_sites,lattice_distance,evaluations,linear_barrier_gap,bypass_barrier_gap")
@@ -75,12 +58,13 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
     }
 
     @Test func syntheticAnchorsNeedNoDataAndAreOpen() throws {
-        let out = temporary("syn.csv")
-        defer { unlink(out); unlink(out.replacingOccurrences(of: ".csv", with: ".json")) }
+        let dir = try CLI.temporaryDirectory("lattice")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/syn.csv"
         // A synthetic anchor of class 3 (CE < 5e-4) is open under loss:0.01, so no row dies at once.
-        let r = try modelattice(["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "synthetic", "--class", "3",
-                                 "--open", "loss:0.01", "--trials", "2", "--spacing", "0.01", "--cap", "5", "--seed", "4",
-                                 "--quiet", "--output", out])
+        let r = try CLI.run(["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "synthetic", "--class", "3",
+                             "--open", "loss:0.01", "--trials", "2", "--spacing", "0.01", "--cap", "5", "--seed", "4",
+                             "--quiet", "--output", out])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
         #expect(rows.count == 2)
@@ -88,8 +72,9 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
     }
 
     @Test func badInputsExitWithOneLineAndNothingWritten() throws {
-        let out = temporary("bad.csv")
-        defer { unlink(out) }
+        let dir = try CLI.temporaryDirectory("lattice")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/bad.csv"
         let base = ["lattice", "subspace", "--random", "mlp:784-16-10", "--anchor", "origin", "--seed", "1", "--output", out]
         let cases: [([String], Int32, String)] = [
             (base + ["--dims", "1-2", "--size", "4", "--spacing=-1"], 64, "spacing"),
@@ -102,7 +87,7 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
             (["lattice", "subspace", "--model", "/nonexistent/m.safetensors", "--dims", "2", "--size", "4", "--output", out], 74, "no such file"),
         ]
         for (args, code, word) in cases {
-            let r = try modelattice(args)
+            let r = try CLI.run(args)
             #expect(r.status == code, "\(args): \(r.stderr)")
             #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains(word), "\(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: out))

@@ -10,23 +10,12 @@ import Testing
 
     /// Runs `modelattice args` under mpirun with `ranks` ranks (as root too; oversubscribing the cores).
     func runMPI(ranks: Int, _ args: [String], extraEnvironment: [String: String] = [:]) throws -> CLI.Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.mpirun))
-        process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", String(ranks), CLI.binary] + args
         var env = ProcessInfo.processInfo.environment
         env["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
         env["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
         env.merge(extraEnvironment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLI.Outcome(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                           stderr: String(decoding: e, as: UTF8.self))
+        return try CLI.run(["--allow-run-as-root", "--oversubscribe", "-np", String(ranks), CLI.binary] + args,
+                           executable: try #require(Self.mpirun), environment: env)
     }
 
     func sweepArgs(_ output: String, trials: Int) -> [String] {

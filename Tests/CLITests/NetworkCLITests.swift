@@ -2,63 +2,30 @@ import Foundation
 import Testing
 import Support
 
-/// Runs the built `modelattice` binary (`<package root>/.build/release/modelattice`).
-private enum NetworkCLI {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/release/modelattice").path
-
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
-
-    static func run(_ arguments: [String]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    static func directory() -> String {
-        let dir = NSTemporaryDirectory() + "modelattice-netcli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
-    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
-
-    /// Files in `dir` (to prove nothing partial was left behind).
-    static func files(_ dir: String) -> Set<String> { Set((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []) }
-}
-
 @Suite(.serialized) struct NetworkCLITests {
     /// init → predict → gradient on an untrained network: shapes, and the gradient's relation to
     /// the logits (for a linear model ∂ℓ/∂x = Wᵀ(softmax(z) − e_y), checked through predict).
     @Test func initPredictGradient() throws {
-        let dir = NetworkCLI.directory()
+        let dir = try CLI.temporaryDirectory("netcli")
         let model = dir + "/m.safetensors"
-        let r = try NetworkCLI.run(["init", "--model", "mlp:784-32-10", "--init", "gaussian", "--sigma-w", "1.5", "--sigma-b", "0.1",
-                                    "--seed", "3", "--output", model])
+        let r = try CLI.run(["init", "--model", "mlp:784-32-10", "--init", "gaussian", "--sigma-w", "1.5", "--sigma-b", "0.1",
+                             "--seed", "3", "--output", model])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("25450 parameters"))
         let again = dir + "/m2.safetensors"
-        _ = try NetworkCLI.run(["init", "--model", "mlp:784-32-10", "--init", "gaussian", "--sigma-w", "1.5", "--sigma-b", "0.1", "--seed", "3", "--output", again])
+        _ = try CLI.run(["init", "--model", "mlp:784-32-10", "--init", "gaussian", "--sigma-w", "1.5", "--sigma-b", "0.1", "--seed", "3", "--output", again])
         #expect(FileManager.default.contents(atPath: model) == FileManager.default.contents(atPath: again))
 
         let n = 6
         let x = (0..<(n * 784)).map { Float(($0 * 37) % 101) / 100 }
         try NPYArray(float32: x, shape: [n, 1, 28, 28]).write(to: dir + "/x.npy")
         try NPYArray(int64: [0, 1, 2, 3, 4, 9], shape: [n]).write(to: dir + "/y.npy")
-        let p = try NetworkCLI.run(["predict", "--model", model, "--input", dir + "/x.npy", "--output", dir + "/logits.npy"])
+        let p = try CLI.run(["predict", "--model", model, "--input", dir + "/x.npy", "--output", dir + "/logits.npy"])
         #expect(p.status == 0, "\(p.stderr)")
         let logits = try NPYArray.read(from: dir + "/logits.npy")
         #expect(logits.shape == [n, 10] && logits.dtype == .float32)
-        let g = try NetworkCLI.run(["gradient", "--model", model, "--input", dir + "/x.npy", "--labels", dir + "/y.npy",
-                                    "--output", dir + "/g.npy", "--losses", dir + "/l.npy"])
+        let g = try CLI.run(["gradient", "--model", model, "--input", dir + "/x.npy", "--labels", dir + "/y.npy",
+                             "--output", dir + "/g.npy", "--losses", dir + "/l.npy"])
         #expect(g.status == 0, "\(g.stderr)")
         let grad = try NPYArray.read(from: dir + "/g.npy")
         #expect(grad.shape == [n, 1, 28, 28])
@@ -80,25 +47,25 @@ private enum NetworkCLI {
         let plus = (0..<784).map { x[$0] + eps * g0[$0] }, minus = (0..<784).map { x[$0] - eps * g0[$0] }
         try NPYArray(float32: plus + minus, shape: [2, 784]).write(to: dir + "/pm.npy")
         try NPYArray(int64: [0, 0], shape: [2]).write(to: dir + "/y0.npy")
-        _ = try NetworkCLI.run(["gradient", "--model", model, "--input", dir + "/pm.npy", "--labels", dir + "/y0.npy",
-                                "--output", dir + "/g2.npy", "--losses", dir + "/l2.npy"])
+        _ = try CLI.run(["gradient", "--model", model, "--input", dir + "/pm.npy", "--labels", dir + "/y0.npy",
+                         "--output", dir + "/g2.npy", "--losses", dir + "/l2.npy"])
         let l2 = try NPYArray.read(from: dir + "/l2.npy").floats().map(Double.init)
         let predicted = 2 * Double(eps) * norm * norm
         #expect(abs((l2[0] - l2[1]) - predicted) < 0.02 * predicted)
     }
 
     @Test func trainAndEvaluateOnSyntheticData() throws {
-        let dir = NetworkCLI.directory()
+        let dir = try CLI.temporaryDirectory("netcli")
         let model = dir + "/s.safetensors"
-        let r = try NetworkCLI.run(["train", "--dataset", "synthetic", "--model", "mlp:784-32-10", "--epochs", "2", "--batch", "64",
-                                    "--lr", "0.001", "--optimizer", "adam", "--seed", "5", "--threads", "1", "--output", model])
+        let r = try CLI.run(["train", "--dataset", "synthetic", "--model", "mlp:784-32-10", "--epochs", "2", "--batch", "64",
+                             "--lr", "0.001", "--optimizer", "adam", "--seed", "5", "--threads", "1", "--output", model])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(NetworkCLI.exists(model) && NetworkCLI.exists(dir + "/s.log.csv") && NetworkCLI.exists(dir + "/s.log.json"))
+        #expect(CLI.exists(model) && CLI.exists(dir + "/s.log.csv") && CLI.exists(dir + "/s.log.json"))
         let log = try String(contentsOfFile: dir + "/s.log.csv", encoding: .utf8).split(separator: "\n")
         #expect(log.first == "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,seconds")
         #expect(log.count == 3)
         #expect(log[2].hasPrefix("2,64,"))   // 2000 examples / 64 = 32 steps per epoch
-        let e = try NetworkCLI.run(["evaluate", "--model", model, "--dataset", "synthetic", "--split", "all"])
+        let e = try CLI.run(["evaluate", "--model", model, "--dataset", "synthetic", "--split", "all"])
         #expect(e.status == 0, "\(e.stderr)")
         let lines = e.stdout.split(separator: "\n")
         #expect(lines.count == 3 && lines[0] == "split,examples,loss,accuracy")
@@ -109,28 +76,28 @@ private enum NetworkCLI {
         #expect(Double(log[2].split(separator: ",")[5])! == accuracy)
         // Same seed, other thread count: the identical model file.
         let again = dir + "/s2.safetensors"
-        _ = try NetworkCLI.run(["train", "--dataset", "synthetic", "--model", "mlp:784-32-10", "--epochs", "2", "--batch", "64",
-                                "--seed", "5", "--threads", "2", "--quiet", "--output", again])
+        _ = try CLI.run(["train", "--dataset", "synthetic", "--model", "mlp:784-32-10", "--epochs", "2", "--batch", "64",
+                         "--seed", "5", "--threads", "2", "--quiet", "--output", again])
         #expect(FileManager.default.contents(atPath: model) == FileManager.default.contents(atPath: again))
     }
 
     @Test func badInputsGiveOneLineErrorsAndNoOutput() throws {
-        let dir = NetworkCLI.directory()
+        let dir = try CLI.temporaryDirectory("netcli")
         func expectFailure(_ args: [String], status: Int32, mentioning words: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
-            let before = NetworkCLI.files(dir)
-            let r = try NetworkCLI.run(args)
+            let before = CLI.files(in: dir)
+            let r = try CLI.run(args)
             #expect(r.status == status, "\(args): \(r.stderr)", sourceLocation: sourceLocation)
             let lines = r.stderr.split(separator: "\n")
             #expect(lines.count == 1, "\(r.stderr)", sourceLocation: sourceLocation)
             for w in words { #expect(r.stderr.contains(w), "\(r.stderr)", sourceLocation: sourceLocation) }
-            #expect(NetworkCLI.files(dir) == before, "left files behind", sourceLocation: sourceLocation)
+            #expect(CLI.files(in: dir) == before, "left files behind", sourceLocation: sourceLocation)
         }
         // Unparseable spec.
         try expectFailure(["init", "--model", "mlp:784-x-10", "--output", dir + "/a.safetensors"], status: 64, mentioning: ["cannot parse model spec"])
         try expectFailure(["train", "--dataset", "synthetic", "--model", "cnn:1x28x28:c3k3-l10", "--output", dir + "/a.safetensors"], status: 64, mentioning: ["add 'f'"])
 
         let good = dir + "/good.safetensors"
-        _ = try NetworkCLI.run(["init", "--model", "mlp:784-16-10", "--output", good])
+        _ = try CLI.run(["init", "--model", "mlp:784-16-10", "--output", good])
         let bytes = [UInt8](FileManager.default.contents(atPath: good)!)
         try NPYArray(float32: [Float](repeating: 0.5, count: 2 * 784), shape: [2, 784]).write(to: dir + "/x.npy")
         try NPYArray(float32: [Float](repeating: 0.5, count: 2 * 100), shape: [2, 100]).write(to: dir + "/x100.npy")
@@ -170,9 +137,9 @@ private enum NetworkCLI {
     /// The default dataset (Debian package dataset-fashion-mnist) is found without flags; the
     /// message for a missing package is checked in NetworkCoreTests (it needs a missing directory).
     @Test func evaluateUsesInstalledFashionMNIST() throws {
-        let dir = NetworkCLI.directory()
-        _ = try NetworkCLI.run(["init", "--model", "mlp:784-10", "--seed", "1", "--output", dir + "/m.safetensors"])
-        let r = try NetworkCLI.run(["evaluate", "--model", dir + "/m.safetensors"])
+        let dir = try CLI.temporaryDirectory("netcli")
+        _ = try CLI.run(["init", "--model", "mlp:784-10", "--seed", "1", "--output", dir + "/m.safetensors"])
+        let r = try CLI.run(["evaluate", "--model", dir + "/m.safetensors"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("split,examples,loss,accuracy\ntest,10000,"))
     }

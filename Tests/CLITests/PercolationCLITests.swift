@@ -6,12 +6,6 @@ import Support
 /// release binary, including every bad input of the contract (one line naming the problem, the
 /// sysexits code, nothing written).
 @Suite struct PercolationCLITests {
-    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> CLI.Outcome {
-        try CLI.run(arguments, environment: environment.map { ProcessInfo.processInfo.environment.merging($0) { $1 } })
-    }
-
-    static func directory() -> String { (try? CLI.temporaryDirectory("perc")) ?? NSTemporaryDirectory() }
-
     static let header = "p,largest_fraction,largest_fraction_se,susceptibility,susceptibility_se,clusters_per_site,clusters_per_site_se,wrapping_any,wrapping_any_se,spanning,spanning_se,pair_connectivity,pair_connectivity_se"
 
     func sweepArguments(_ output: String, _ extra: [String: String] = [:]) -> [String] {
@@ -22,9 +16,9 @@ import Support
     }
 
     @Test func sweepWritesContractCSVAndSidecarIndependentOfThreads() throws {
-        let dir = PercolationCLITests.directory()
-        let one = try PercolationCLITests.run(sweepArguments(dir + "/one.csv", ["--threads": "1"]))
-        let two = try PercolationCLITests.run(sweepArguments(dir + "/two.csv", ["--threads": "2"]))
+        let dir = try CLI.temporaryDirectory("perc")
+        let one = try CLI.run(sweepArguments(dir + "/one.csv", ["--threads": "1"]))
+        let two = try CLI.run(sweepArguments(dir + "/two.csv", ["--threads": "2"]))
         #expect(one.status == 0 && two.status == 0, "\(one.stderr)\(two.stderr)")
         let a = try String(contentsOfFile: dir + "/one.csv", encoding: .utf8)
         let b = try String(contentsOfFile: dir + "/two.csv", encoding: .utf8)
@@ -44,8 +38,8 @@ import Support
         #expect(json["wallSeconds"] is Double)
         #expect(!FileManager.default.fileExists(atPath: dir + "/one.csv.partial.jsonl"))
         // Open boundaries: wrapping empty, spanning filled; GSL_RNG_TYPE is honoured.
-        let open = try PercolationCLITests.run(sweepArguments(dir + "/open.csv", ["--boundary": "open", "--kind": "bond"]),
-                                               environment: ["GSL_RNG_TYPE": "taus2"])
+        let open = try CLI.run(sweepArguments(dir + "/open.csv", ["--boundary": "open", "--kind": "bond"]),
+                               environment: ProcessInfo.processInfo.environment.merging(["GSL_RNG_TYPE": "taus2"]) { $1 })
         #expect(open.status == 0, "\(open.stderr)")
         let row = try String(contentsOfFile: dir + "/open.csv", encoding: .utf8).split(separator: "\n")[2]
             .split(separator: ",", omittingEmptySubsequences: false)
@@ -60,8 +54,8 @@ import Support
         (["--trials": "0"], "trials"), (["--points": "0"], "points"), (["--rng": "nosuchrng"], "generator"),
     ])
     func sweepRejectsBadInputWithUsageExit(extra: [String: String], mention: String) throws {
-        let dir = PercolationCLITests.directory()
-        let outcome = try PercolationCLITests.run(sweepArguments(dir + "/bad.csv", extra))
+        let dir = try CLI.temporaryDirectory("perc")
+        let outcome = try CLI.run(sweepArguments(dir + "/bad.csv", extra))
         #expect(outcome.status == 64, "\(extra): \(outcome.stderr)")
         let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
         #expect(firstLine.contains(mention), "\(extra): \(outcome.stderr)")
@@ -69,7 +63,7 @@ import Support
     }
 
     @Test func sweepToUnwritablePlaceIsAnIOError() throws {
-        let outcome = try PercolationCLITests.run(sweepArguments("/proc/no/such/dir/out.csv"))
+        let outcome = try CLI.run(sweepArguments("/proc/no/such/dir/out.csv"))
         #expect(outcome.status == 74, "\(outcome.stderr)")
         #expect(outcome.stderr.split(separator: "\n").count == 1)
     }
@@ -77,9 +71,9 @@ import Support
     /// Ctrl-C during a sweep leaves the finished trials in a checkpoint; the same command resumes
     /// from them and writes the same CSV as an uninterrupted run.
     @Test func interruptedSweepResumes() throws {
-        let dir = PercolationCLITests.directory()
+        let dir = try CLI.temporaryDirectory("perc")
         let extra = ["--size": "512", "--trials": "120", "--threads": "2", "--points": "3"]
-        let uninterrupted = try PercolationCLITests.run(sweepArguments(dir + "/full.csv", extra))
+        let uninterrupted = try CLI.run(sweepArguments(dir + "/full.csv", extra))
         #expect(uninterrupted.status == 0)
         let output = dir + "/resumed.csv"
         let process = Process()
@@ -102,7 +96,7 @@ import Support
         #expect(!FileManager.default.fileExists(atPath: output))
         let saved = (try String(contentsOfFile: partial, encoding: .utf8)).split(separator: "\n").count - 1
         #expect(saved >= 3 && saved < 120)
-        let resumed = try PercolationCLITests.run(sweepArguments(output, extra))
+        let resumed = try CLI.run(sweepArguments(output, extra))
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try String(contentsOfFile: output, encoding: .utf8) == String(contentsOfFile: dir + "/full.csv", encoding: .utf8))
         let json = try String(contentsOfFile: dir + "/resumed.json", encoding: .utf8)
@@ -111,16 +105,16 @@ import Support
     }
 
     @Test func maskThenLabel() throws {
-        let dir = PercolationCLITests.directory()
-        let mask = try PercolationCLITests.run(["percolation", "mask", "--dim", "3", "--size", "12", "--p", "0.3116",
-                                                "--seed", "8", "--output", dir + "/m.npy"])
+        let dir = try CLI.temporaryDirectory("perc")
+        let mask = try CLI.run(["percolation", "mask", "--dim", "3", "--size", "12", "--p", "0.3116",
+                                "--seed", "8", "--output", dir + "/m.npy"])
         #expect(mask.status == 0, "\(mask.stderr)")
         let array = try NPYArray.read(from: dir + "/m.npy")
         #expect(array.dtype == .bool && array.shape == [12, 12, 12])
         let occupied = array.bytes.filter { $0 != 0 }.count
         #expect(occupied > 400 && occupied < 680)           // 1728 · 0.3116 = 538 ± 19
-        let label = try PercolationCLITests.run(["percolation", "label", "--mask", dir + "/m.npy", "--boundary", "open",
-                                                 "--histogram", dir + "/h.csv"])
+        let label = try CLI.run(["percolation", "label", "--mask", dir + "/m.npy", "--boundary", "open",
+                                 "--histogram", dir + "/h.csv"])
         #expect(label.status == 0, "\(label.stderr)")
         let lines = label.stdout.split(separator: "\n")
         #expect(lines.count == 2)
@@ -132,16 +126,16 @@ import Support
         let pairs = histogram.dropFirst().map { $0.split(separator: ",").map { Int($0)! } }
         #expect(pairs.reduce(0) { $0 + $1[0] * $1[1] } == occupied)
         #expect(pairs.reduce(0) { $0 + $1[1] } == Int(fields[2]))
-        let periodic = try PercolationCLITests.run(["percolation", "label", "--mask", dir + "/m.npy", "--boundary", "periodic"])
+        let periodic = try CLI.run(["percolation", "label", "--mask", dir + "/m.npy", "--boundary", "periodic"])
         let periodicFields = periodic.stdout.split(separator: "\n")[1].split(separator: ",", omittingEmptySubsequences: false)
         #expect(periodicFields[6].isEmpty && (periodicFields[5] == "0" || periodicFields[5] == "1"))
     }
 
     @Test func maskAndLabelRejectBadInput() throws {
-        let dir = PercolationCLITests.directory()
-        let badP = try PercolationCLITests.run(["percolation", "mask", "--dim", "2", "--size", "8", "--p", "1.5", "--output", dir + "/x.npy"])
+        let dir = try CLI.temporaryDirectory("perc")
+        let badP = try CLI.run(["percolation", "mask", "--dim", "2", "--size", "8", "--p", "1.5", "--output", dir + "/x.npy"])
         #expect(badP.status == 64 && badP.stderr.contains("--p"))
-        let badSize = try PercolationCLITests.run(["percolation", "mask", "--dim", "2", "--size", "1", "--p", "0.5", "--output", dir + "/x.npy"])
+        let badSize = try CLI.run(["percolation", "mask", "--dim", "2", "--size", "1", "--p", "0.5", "--output", dir + "/x.npy"])
         #expect(badSize.status == 64)
         #expect(!FileManager.default.fileExists(atPath: dir + "/x.npy"))
 
@@ -150,8 +144,8 @@ import Support
         try NPYArray(uint8: [UInt8](repeating: 1, count: 12), shape: [3, 4]).write(to: dir + "/rect.npy")
         for (file, code, mention) in [("missing.npy", Int32(74), "no such file"), ("text.npy", 65, "not a .npy"),
                                       ("float.npy", 65, "dtype"), ("rect.npy", 65, "hypercubic")] {
-            let outcome = try PercolationCLITests.run(["percolation", "label", "--mask", dir + "/" + file,
-                                                       "--histogram", dir + "/hist-" + file + ".csv"])
+            let outcome = try CLI.run(["percolation", "label", "--mask", dir + "/" + file,
+                                       "--histogram", dir + "/hist-" + file + ".csv"])
             #expect(outcome.status == code, "\(file): \(outcome.stderr)")
             #expect(outcome.stderr.split(separator: "\n").count == 1 && outcome.stderr.contains(mention), "\(file): \(outcome.stderr)")
             #expect(outcome.stdout.isEmpty)

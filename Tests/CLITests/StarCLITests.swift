@@ -4,51 +4,16 @@ import Testing
 /// `modelattice params star`, `params geodesic` and `input star`, run as the built binary on the
 /// synthetic dataset (tiny sizes), with the contract columns and the bad-input exits.
 @Suite struct StarCLITests {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-    static let binary = root + "/.build/release/modelattice"
-
-    struct Outcome { var status: Int32; var stdout: String; var stderr: String }
-
-    func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                       stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    func temporaryDirectory() throws -> String {
-        let dir = NSTemporaryDirectory() + "star-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
-    func rows(_ path: String) throws -> (header: [String], rows: [[String]]) {
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        return (lines[0].components(separatedBy: ","), lines.dropFirst().map { $0.components(separatedBy: ",") })
-    }
-
     static let tiny = ["--dataset", "synthetic", "--model", "mlp:784-16-10", "--epochs", "1", "--train-subset", "300",
                        "--eval-train", "100", "--eval-test", "100", "--points", "5", "--center-steps", "20", "--batch", "32",
                        "--seed", "4", "--quiet"]
 
     @Test func starTinyRunWritesContractColumnsAndResumes() throws {
-        let dir = try temporaryDirectory()
+        let dir = try CLI.temporaryDirectory("star-cli")
         let args = ["params", "star", "--minima", "3", "--held-out", "--profiles", dir + "/p.csv", "--output", dir + "/s.csv"] + Self.tiny
-        let r = try run(args + ["--threads", "2"])
+        let r = try CLI.run(args + ["--threads", "2"])
         #expect(r.status == 0, "stderr: \(r.stderr)")
-        let t = try rows(dir + "/s.csv")
+        let t = try CLI.csv(dir + "/s.csv")
         #expect(t.header == ["i", "j", "distance", "direct_barrier", "direct_min_accuracy", "center_barrier",
                              "center_min_accuracy", "two_piece_length", "geodesic_bound"])
         #expect(t.rows.map { [$0[0], $0[1]] } == [["0", "1"], ["0", "2"], ["1", "2"]])
@@ -56,7 +21,7 @@ import Testing
             #expect((Double(row[8]) ?? 0) >= 1)
             #expect((Double(row[3]) ?? -1) >= 0 && (Double(row[5]) ?? -1) >= 0)
         }
-        let p = try rows(dir + "/p.csv")
+        let p = try CLI.csv(dir + "/p.csv")
         #expect(p.header == ["path", "t", "loss", "accuracy"])
         // 3 spokes + 3 direct + 2 held-out-trained + 1 held-out, 2 splits, 5 points.
         #expect(p.rows.count == 9 * 2 * 5)
@@ -64,7 +29,7 @@ import Testing
         for k in 0..<3 { #expect(FileManager.default.fileExists(atPath: dir + "/s_minima/minimum_\(k).safetensors")) }
         // Rerun with one thread: minima reused, identical table.
         let first = try String(contentsOfFile: dir + "/s.csv", encoding: .utf8)
-        let again = try run(args + ["--threads", "1"])
+        let again = try CLI.run(args + ["--threads", "1"])
         #expect(again.status == 0, "stderr: \(again.stderr)")
         #expect(try String(contentsOfFile: dir + "/s.csv", encoding: .utf8) == first)
         let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))) as? [String: Any]
@@ -72,48 +37,48 @@ import Testing
     }
 
     @Test func geodesicTinyRun() throws {
-        let dir = try temporaryDirectory()
-        let r = try run(["params", "geodesic", "--minima", "2", "--lambdas", "0,0.01", "--output", dir + "/g.csv"] + Self.tiny)
+        let dir = try CLI.temporaryDirectory("star-cli")
+        let r = try CLI.run(["params", "geodesic", "--minima", "2", "--lambdas", "0,0.01", "--output", dir + "/g.csv"] + Self.tiny)
         #expect(r.status == 0, "stderr: \(r.stderr)")
-        let t = try rows(dir + "/g.csv")
+        let t = try CLI.csv(dir + "/g.csv")
         #expect(t.header == ["i", "j", "lambda", "barrier", "min_accuracy", "geodesic_bound"])
         #expect(t.rows.map { $0[2] } == ["0", "0.01"])
         for row in t.rows { #expect((Double(row[5]) ?? 0) >= 1) }
     }
 
     @Test func badInputsExitCleanly() throws {
-        let dir = try temporaryDirectory()
-        let k1 = try run(["params", "star", "--minima", "1", "--output", dir + "/a.csv"] + Self.tiny)
+        let dir = try CLI.temporaryDirectory("star-cli")
+        let k1 = try CLI.run(["params", "star", "--minima", "1", "--output", dir + "/a.csv"] + Self.tiny)
         #expect(k1.status == 64)
-        let spec = try run(["params", "star", "--minima", "2", "--output", dir + "/b.csv"] + Self.tiny.map { $0 == "mlp:784-16-10" ? "mlp:784-x-10" : $0 })
+        let spec = try CLI.run(["params", "star", "--minima", "2", "--output", dir + "/b.csv"] + Self.tiny.map { $0 == "mlp:784-16-10" ? "mlp:784-x-10" : $0 })
         #expect(spec.status == 64)
         #expect(spec.stderr.split(separator: "\n").count == 1, "\(spec.stderr)")
         // Minima trained with another spec in the minima directory: data error, nothing written.
-        let ok = try run(["params", "star", "--minima", "2", "--output", dir + "/c.csv"] + Self.tiny)
+        let ok = try CLI.run(["params", "star", "--minima", "2", "--output", dir + "/c.csv"] + Self.tiny)
         #expect(ok.status == 0, "stderr: \(ok.stderr)")
-        let other = try run(["params", "star", "--minima", "2", "--minima-dir", dir + "/c_minima", "--output", dir + "/d.csv"]
-                            + Self.tiny.map { $0 == "mlp:784-16-10" ? "mlp:784-8-10" : $0 })
+        let other = try CLI.run(["params", "star", "--minima", "2", "--minima-dir", dir + "/c_minima", "--output", dir + "/d.csv"]
+                                + Self.tiny.map { $0 == "mlp:784-16-10" ? "mlp:784-8-10" : $0 })
         #expect(other.status == 65)
         #expect(other.stderr.contains("minimum_0.safetensors"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/d.csv"))
-        let lambdas = try run(["params", "geodesic", "--lambdas", "0,-1", "--output", dir + "/e.csv"] + Self.tiny)
+        let lambdas = try CLI.run(["params", "geodesic", "--lambdas", "0,-1", "--output", dir + "/e.csv"] + Self.tiny)
         #expect(lambdas.status == 64)
-        let inputs = try run(["input", "star", "--model", dir + "/c_minima/minimum_0.safetensors", "--inputs", "1",
-                              "--dataset", "synthetic", "--output", dir + "/f.csv"])
+        let inputs = try CLI.run(["input", "star", "--model", dir + "/c_minima/minimum_0.safetensors", "--inputs", "1",
+                                  "--dataset", "synthetic", "--output", dir + "/f.csv"])
         #expect(inputs.status == 64)
     }
 
     @Test func inputStarTinyRun() throws {
-        let dir = try temporaryDirectory()
+        let dir = try CLI.temporaryDirectory("star-cli")
         // A trained model to work on (the synthetic set, one epoch).
-        let train = try run(["train", "--dataset", "synthetic", "--model", "mlp:784-32-10", "--epochs", "2", "--seed", "2",
-                             "--quiet", "--output", dir + "/m.safetensors"])
+        let train = try CLI.run(["train", "--dataset", "synthetic", "--model", "mlp:784-32-10", "--epochs", "2", "--seed", "2",
+                                 "--quiet", "--output", dir + "/m.safetensors"])
         #expect(train.status == 0, "stderr: \(train.stderr)")
-        let r = try run(["input", "star", "--model", dir + "/m.safetensors", "--dataset", "synthetic", "--inputs", "4",
-                         "--kind", "real", "--class", "3", "--steps", "50", "--points", "11", "--seed", "5", "--quiet",
-                         "--output", dir + "/i.csv"])
+        let r = try CLI.run(["input", "star", "--model", dir + "/m.safetensors", "--dataset", "synthetic", "--inputs", "4",
+                             "--kind", "real", "--class", "3", "--steps", "50", "--points", "11", "--seed", "5", "--quiet",
+                             "--output", dir + "/i.csv"])
         #expect(r.status == 0, "stderr: \(r.stderr)")
-        let t = try rows(dir + "/i.csv")
+        let t = try CLI.csv(dir + "/i.csv")
         #expect(t.header == ["i", "j", "label", "distance", "direct_barrier", "direct_agreement", "center_barrier",
                              "center_agreement", "two_piece_length", "geodesic_bound"])
         #expect(t.rows.count == 6)

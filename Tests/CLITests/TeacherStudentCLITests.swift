@@ -3,49 +3,14 @@ import Testing
 
 /// `modelattice params teacher-student`, run as the built binary.
 @Suite struct TeacherStudentCLITests {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-    static let binary = root + "/.build/release/modelattice"
-
-    struct Outcome { var status: Int32; var stdout: String; var stderr: String }
-
-    func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                       stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    func temporaryDirectory() throws -> String {
-        let dir = NSTemporaryDirectory() + "ts-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
-    func rows(_ csv: String) -> (header: [String], rows: [[String]]) {
-        let lines = csv.split(separator: "\n").map(String.init)
-        return (lines[0].components(separatedBy: ","), lines.dropFirst().map { $0.components(separatedBy: ",") })
-    }
-
     @Test func reluRunWritesTidyTableAndSidecar() throws {
-        let dir = try temporaryDirectory()
+        let dir = try CLI.temporaryDirectory("ts-cli")
         let output = dir + "/relu.csv"
         let args = ["params", "teacher-student", "--setup", "relu", "--teachers", "3", "--width-list", "6,12,24",
                     "--pairs", "60", "--points", "21", "--seed", "3", "--rng", "mt19937", "--threads", "2", "--quiet", "--output", output]
-        let r = try run(args)
+        let r = try CLI.run(args)
         #expect(r.status == 0, "stderr: \(r.stderr)")
-        let table = rows(try String(contentsOfFile: output, encoding: .utf8))
+        let table = try CLI.csv(output)
         #expect(table.header == ["setup", "minima", "width", "depth", "statistic", "pairs", "estimate", "stderr", "bound"])
         #expect(table.rows.count == 2 * 3 * 9)
         // Lemma 7 agrees with the scan on every pair; centers have zero loss along both pieces.
@@ -61,19 +26,19 @@ import Testing
         #expect((sidecar?["parameters"] as? [String: String])?["teachers"] == "3")
         // Same seed, other thread count: identical table.
         let again = dir + "/again.csv"
-        let r2 = try run(args.map { $0 == output ? again : $0 }.map { $0 == "2" ? "1" : $0 })
+        let r2 = try CLI.run(args.map { $0 == output ? again : $0 }.map { $0 == "2" ? "1" : $0 })
         #expect(r2.status == 0)
         #expect(try String(contentsOfFile: again, encoding: .utf8) == String(contentsOfFile: output, encoding: .utf8))
         try? FileManager.default.removeItem(atPath: dir)
     }
 
     @Test func linearRunFindsCentersAtWidth() throws {
-        let dir = try temporaryDirectory()
+        let dir = try CLI.temporaryDirectory("ts-cli")
         let output = dir + "/linear.csv"
-        let r = try run(["params", "teacher-student", "--setup", "linear", "--depth", "2", "--width-list", "4,8",
-                         "--pairs", "6", "--seed", "1", "--rng", "mt19937", "--quiet", "--output", output])
+        let r = try CLI.run(["params", "teacher-student", "--setup", "linear", "--depth", "2", "--width-list", "4,8",
+                             "--pairs", "6", "--seed", "1", "--rng", "mt19937", "--quiet", "--output", output])
         #expect(r.status == 0, "stderr: \(r.stderr)")
-        let table = rows(try String(contentsOfFile: output, encoding: .utf8))
+        let table = try CLI.csv(output)
         #expect(table.rows.count == 2 * 6)
         let connected = table.rows.filter { $0[4] == "two_piece_connected" && $0[2] == "8" }
         #expect(connected.count == 1 && connected[0][6] == "1" && connected[0][8] == "1")
@@ -90,9 +55,9 @@ import Testing
         (["--setup", "relu", "--pairs", "0"], "pairs"),
     ])
     func badInputExits64WithOneLine(arguments: [String], mentions: String) throws {
-        let dir = try temporaryDirectory()
+        let dir = try CLI.temporaryDirectory("ts-cli")
         let output = dir + "/bad.csv"
-        let r = try run(["params", "teacher-student"] + arguments + ["--seed", "1", "--output", output])
+        let r = try CLI.run(["params", "teacher-student"] + arguments + ["--seed", "1", "--output", output])
         #expect(r.status == 64, "stderr: \(r.stderr)")
         let lines = r.stderr.split(separator: "\n").filter { !$0.isEmpty }
         #expect(lines.first?.contains(mentions) == true, "stderr: \(r.stderr)")

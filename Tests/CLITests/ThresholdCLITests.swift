@@ -4,30 +4,13 @@ import Testing
 /// `modelattice percolation threshold(s)`: output contract, exit codes and bad input, run on the
 /// built binary.
 @Suite struct ThresholdCLITests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/release/modelattice").path
     static let header = "dim,kind,method,estimate,stderr,literature,literature_uncertainty,deviation_sigma,times_2d_minus_1,samples,seconds"
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
     @Test func thresholdPrintsHeaderAndOneRow() throws {
-        let r = try Self.run(["percolation", "threshold", "--dim", "10", "--kind", "bond", "--samples", "4",
-                              "--size", "4096", "--seed", "3", "--threads", "2"])
-        #expect(r.status == 0, "\(r.err)")
-        let lines = r.out.split(separator: "\n").map(String.init)
+        let r = try CLI.run(["percolation", "threshold", "--dim", "10", "--kind", "bond", "--samples", "4",
+                             "--size", "4096", "--seed", "3", "--threads", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
         #expect(lines.first == Self.header)
         let f = lines.last?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) ?? []
@@ -43,23 +26,24 @@ import Testing
     }
 
     @Test func autoMethodUsesWrappingInTwoDimensions() throws {
-        let r = try Self.run(["percolation", "threshold", "--dim", "2", "--kind", "site", "--samples", "8", "--seed", "5"])
-        #expect(r.status == 0, "\(r.err)")
-        #expect(r.out.split(separator: "\n").last?.hasPrefix("2,site,wrapping,0.59") == true)
+        let r = try CLI.run(["percolation", "threshold", "--dim", "2", "--kind", "site", "--samples", "8", "--seed", "5"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").last?.hasPrefix("2,site,wrapping,0.59") == true)
     }
 
     @Test func thresholdsWritesTableAndSidecar() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("thresholds-cli-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let csv = dir.appendingPathComponent("t.csv").path
-        let r = try Self.run(["percolation", "thresholds", "--dims", "9-10", "--kinds", "bond,site", "--samples", "2",
-                              "--budget", "1", "--output", csv, "--seed", "4", "--quiet"])
-        #expect(r.status == 0, "\(r.err)")
+        let scratch = try CLI.temporaryDirectory("thresholds")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let dir = scratch + "/out"   // not created beforehand: the command makes the output's directory
+        let csv = dir + "/t.csv"
+        let r = try CLI.run(["percolation", "thresholds", "--dims", "9-10", "--kinds", "bond,site", "--samples", "2",
+                             "--budget", "1", "--output", csv, "--seed", "4", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines.count == 5)
         #expect(lines.first == Self.header)
         #expect(lines.dropFirst().map { String($0.prefix(7)) } == ["9,bond,", "9,site,", "10,bond", "10,site"])
-        let json = try Data(contentsOf: URL(fileURLWithPath: dir.appendingPathComponent("t.json").path))
+        let json = try Data(contentsOf: URL(fileURLWithPath: dir + "/t.json"))
         let record = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(record["seed"] as? Int == 4)
         #expect((record["parameters"] as? [String: String])?["dims"] == "9-10")
@@ -80,10 +64,10 @@ import Testing
         ["percolation", "thresholds", "--kinds", "site,foo", "--output", "/tmp/never-written.csv"],
     ])
     func badInputExits64(arguments: [String]) throws {
-        let r = try Self.run(arguments)
+        let r = try CLI.run(arguments)
         #expect(r.status == 64)
-        #expect(r.out.isEmpty)
-        #expect(r.err.contains("rror"))
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("rror"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written.csv"))
     }
 }
