@@ -19,7 +19,7 @@ enum InputBench {
         let target = 3
 
         let path = try Bench.median(runs: 7) { _ = try classifier.linearBarrier(from: a, to: c, target: target) }
-        let pathBaseline = try Bench.median(runs: 7) {
+        let pathBaseline = Bench.median(runs: 7) {
             var batch: [Float] = []
             for j in 0..<250 { let t = Float(j) / 249; batch += zip(a, c).map { $0 + t * ($1 - $0) } }
             _ = net.outputs(batch, count: 250)

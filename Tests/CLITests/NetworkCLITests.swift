@@ -104,13 +104,13 @@ import Support
         try NPYArray(int64: [1, 12], shape: [2]).write(to: dir + "/ybad.npy")
 
         // Truncated model file.
-        FileManager.default.createFile(atPath: dir + "/trunc.safetensors", contents: Data(bytes.dropLast(100)))
+        #expect(FileManager.default.createFile(atPath: dir + "/trunc.safetensors", contents: Data(bytes.dropLast(100))))
         try expectFailure(["predict", "--model", dir + "/trunc.safetensors", "--input", dir + "/x.npy", "--output", dir + "/o.npy"],
                           status: 65, mentioning: ["trunc.safetensors", "truncated"])
         // Header lying about shapes: claim 0.weight is [16, 785] with the same offsets.
         var header = String(decoding: bytes[8..<(8 + Int(bytes[0]) + Int(bytes[1]) << 8)], as: UTF8.self)
         header = header.replacingOccurrences(of: "[16,784]", with: "[16,785]")
-        FileManager.default.createFile(atPath: dir + "/lie.safetensors", contents: Data(Array(bytes[0..<8]) + Array(header.utf8) + bytes[(8 + header.utf8.count)...]))
+        #expect(FileManager.default.createFile(atPath: dir + "/lie.safetensors", contents: Data(Array(bytes[0..<8]) + Array(header.utf8) + bytes[(8 + header.utf8.count)...])))
         try expectFailure(["predict", "--model", dir + "/lie.safetensors", "--input", dir + "/x.npy", "--output", dir + "/o.npy"],
                           status: 65, mentioning: ["'0.weight'", "data_offsets"])
         // Model not matching its spec.
