@@ -4,7 +4,7 @@
 /// y[n, c, i, j] = (1/|window|) Σ x over the window ∩ image, where |window| counts the padded
 /// window clipped to [−p, H + p) × [−p, W + p) (PyTorch's divisor). Backward spreads dy/|window|
 /// over the same in-image window.
-public struct AvgPool2d: Layer {
+public struct AvgPool2d: Pooling2d {
     public let channels: Int, height: Int, width: Int
     public let kernel: Int, stride: Int, padding: Int
 
@@ -17,11 +17,6 @@ public struct AvgPool2d: Layer {
         self.width = width
     }
 
-    public var outHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
-    public var outWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
-    public var inputShape: [Int] { [channels, height, width] }
-    public var outputShape: [Int] { [channels, outHeight, outWidth] }
-    public var parameterSlots: [TensorSlot] { [] }
     public var description: String { "AvgPool2d(kernel_size=\(kernel), stride=\(stride), padding=\(padding))" }
 
     /// In-image window rows/cols and PyTorch's divisor for output (i, j).

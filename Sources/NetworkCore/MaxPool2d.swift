@@ -3,7 +3,7 @@
 /// x [N, C, H, W] → y [N, C, OH, OW], OH = ⌊(H + 2p − k)/s⌋ + 1; y = max over the window. The
 /// forward pass records the arg-max (first maximum, as PyTorch) per output in the scratch
 /// indices [N·C·OH·OW]; backward routes dy to it: dx[arg-max] += dy.
-public struct MaxPool2d: Layer {
+public struct MaxPool2d: Pooling2d {
     public let channels: Int, height: Int, width: Int
     public let kernel: Int, stride: Int, padding: Int
 
@@ -16,11 +16,6 @@ public struct MaxPool2d: Layer {
         self.width = width
     }
 
-    public var outHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
-    public var outWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
-    public var inputShape: [Int] { [channels, height, width] }
-    public var outputShape: [Int] { [channels, outHeight, outWidth] }
-    public var parameterSlots: [TensorSlot] { [] }
     public var description: String { "MaxPool2d(kernel_size=\(kernel), stride=\(stride), padding=\(padding), dilation=1, ceil_mode=False)" }
 
     public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch n: Int,
