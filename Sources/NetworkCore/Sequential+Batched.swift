@@ -12,12 +12,9 @@ extension Sequential {
         var out = [Float](repeating: 0, count: n * k)
         x.withUnsafeBufferPointer { xp in
             out.withUnsafeMutableBufferPointer { op in
-                var start = 0
-                while start < n {
-                    let b = min(step, n - start)
+                forEachChunk(n, size: step) { start, b in
                     let y = forward(xp.baseAddress! + start * inputSize, batch: b, workspace: ws)
                     (op.baseAddress! + start * k).update(from: y, count: b * k)
-                    start += b
                 }
             }
         }
@@ -40,9 +37,7 @@ extension Sequential {
                 losses.withUnsafeMutableBufferPointer { lp in
                     gradient.withUnsafeMutableBufferPointer { gp in
                         dz.withUnsafeMutableBufferPointer { dzp in
-                            var start = 0
-                            while start < n {
-                                let b = min(step, n - start)
+                            forEachChunk(n, size: step) { start, b in
                                 let z = forward(xp.baseAddress! + start * d, batch: b, workspace: ws)
                                 CrossEntropy.evaluate(logits: z, labels: yp.baseAddress! + start, batch: b, classes: k,
                                                       losses: lp.baseAddress! + start,
@@ -51,7 +46,6 @@ extension Sequential {
                                     backward(dzp.baseAddress!, batch: b, workspace: ws, inputGradient: true, parameterGradient: false)
                                     (gp.baseAddress! + start * d).update(from: ws.inputGradient, count: b * d)
                                 }
-                                start += b
                             }
                         }
                     }
@@ -71,14 +65,11 @@ extension Sequential {
         var total = 0.0, correct = 0
         x.withUnsafeBufferPointer { xp in
             labels.withUnsafeBufferPointer { yp in
-                var start = 0
-                while start < n {
-                    let b = min(step, n - start)
+                forEachChunk(n, size: step) { start, b in
                     let z = forward(xp.baseAddress! + start * inputSize, batch: b, workspace: ws)
                     let r = CrossEntropy.evaluate(logits: z, labels: yp.baseAddress! + start, batch: b, classes: k)
                     total += r.lossSum
                     correct += r.correct
-                    start += b
                 }
             }
         }
@@ -98,15 +89,12 @@ extension Sequential {
         x.withUnsafeBufferPointer { xp in
             labels.withUnsafeBufferPointer { yp in
                 dz.withUnsafeMutableBufferPointer { dzp in
-                    var start = 0
-                    while start < n {
-                        let b = min(step, n - start)
+                    forEachChunk(n, size: step) { start, b in
                         let z = forward(xp.baseAddress! + start * inputSize, batch: b, workspace: ws)
                         total += CrossEntropy.evaluate(logits: z, labels: yp.baseAddress! + start, batch: b, classes: k,
                                                        gradient: dzp.baseAddress!, scale: 1 / Float(n)).lossSum
                         backward(dzp.baseAddress!, batch: b, workspace: ws, inputGradient: false, parameterGradient: true,
                                  accumulate: start > 0)
-                        start += b
                     }
                 }
             }
@@ -121,5 +109,16 @@ extension Sequential {
     public func outputs(_ x: Tensor, chunk: Int = 1024) throws -> Tensor {
         let n = try batchCount(forArrayShape: x.shape)
         return try Tensor(shape: [n] + outputShape, storage: outputs(x.storage, count: n, chunk: chunk))
+    }
+}
+
+/// Calls `body(start, count)` for consecutive chunks of at most `size` examples covering 0..<n.
+@inline(__always)
+private func forEachChunk(_ n: Int, size: Int, _ body: (_ start: Int, _ count: Int) -> Void) {
+    var start = 0
+    while start < n {
+        let count = min(size, n - start)
+        body(start, count)
+        start += count
     }
 }
