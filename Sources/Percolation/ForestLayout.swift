@@ -39,29 +39,25 @@ protocol GrowthVisitor {
 extension HypercubicLattice {
     /// Allocates the union-find state for this lattice (all sites absent) and runs `visitor` on it.
     func withClusterGrowth<V: GrowthVisitor>(_ visitor: V, layout: ForestLayout? = nil) throws -> V.Result {
-        let n = siteCount
         switch layout ?? ForestLayout.choose(self) {
-        case .narrow(let bits):
-            let storage = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-            defer { storage.deallocate() }
-            if isPeriodic {
-                let group = WindingGroup(dimension: dimension, bits: bits)
-                var growth = ClusterGrowth(storage: storage, geometry: LatticeSteps(lattice: self, winding: group), group: group)
-                return try visitor.visit(&growth)
-            }
-            var growth = ClusterGrowth(storage: storage, geometry: LatticeSteps(lattice: self, winding: nil), group: TrivialGroup())
-            return try visitor.visit(&growth)
-        case .wide(let bits):
-            let storage = UnsafeMutablePointer<Int64>.allocate(capacity: n)
-            defer { storage.deallocate() }
-            if isPeriodic {
-                let group = WindingGroup(dimension: dimension, bits: bits)
-                var growth = ClusterGrowth(storage: storage, geometry: LatticeSteps(lattice: self, winding: group), group: group)
-                return try visitor.visit(&growth)
-            }
-            var growth = ClusterGrowth(storage: storage, geometry: LatticeSteps(lattice: self, winding: nil), group: TrivialGroup())
+        case .narrow(let bits): return try withClusterGrowth(visitor, word: Int32.self, windingBits: bits)
+        case .wide(let bits): return try withClusterGrowth(visitor, word: Int64.self, windingBits: bits)
+        }
+    }
+
+    /// The same with the word type fixed: periodic lattices carry winding potentials, open ones none.
+    private func withClusterGrowth<V: GrowthVisitor, Word: FixedWidthInteger & SignedInteger>(
+        _ visitor: V, word: Word.Type, windingBits bits: Int
+    ) throws -> V.Result {
+        let storage = UnsafeMutablePointer<Word>.allocate(capacity: siteCount)
+        defer { storage.deallocate() }
+        if isPeriodic {
+            let group = WindingGroup(dimension: dimension, bits: bits)
+            var growth = ClusterGrowth(storage: storage, geometry: LatticeSteps(lattice: self, winding: group), group: group)
             return try visitor.visit(&growth)
         }
+        var growth = ClusterGrowth(storage: storage, geometry: LatticeSteps(lattice: self, winding: nil), group: TrivialGroup())
+        return try visitor.visit(&growth)
     }
 
     /// Bytes of union-find state per site for this lattice (4, or 8 for very large lattices).
