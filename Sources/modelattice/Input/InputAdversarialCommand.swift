@@ -30,8 +30,6 @@ struct InputAdversarialCommand: ParsableCommand {
     func validate() throws {
         if pairs < 1 { throw ValidationError("--pairs must be at least 1 (got \(pairs)).") }
         if let c = classIndex, c < 0 { throw ValidationError("--class must be a class index of the model (got \(c)).") }
-        try input.validatePoints()
-        try attackOptions.validateAttack()
     }
 
     struct Outcome: Codable, Sendable {

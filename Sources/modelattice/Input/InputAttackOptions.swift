@@ -13,7 +13,8 @@ struct AttackOptions: ParsableArguments {
     @Option(help: "PGD steps.") var pgdSteps: Int = 40
     @Option(help: "PGD step size.") var pgdStepSize: Double = 0.01
 
-    func validateAttack() throws {
+    /// ArgumentParser runs this for every command that includes the group.
+    func validate() throws {
         if !(epsilon > 0) { throw ValidationError("--epsilon must be positive (got \(epsilon)).") }
         if pgdSteps < 1 { throw ValidationError("--pgd-steps must be at least 1 (got \(pgdSteps)).") }
         if !(pgdStepSize > 0) { throw ValidationError("--pgd-step-size must be positive (got \(pgdStepSize)).") }

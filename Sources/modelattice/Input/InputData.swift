@@ -11,7 +11,8 @@ struct InputModelOptions: ParsableArguments {
     @OptionGroup var data: DatasetOptions
     @Option(help: "Points per straight path (and per bypass segment).") var points: Int = 250
 
-    func validatePoints() throws {
+    /// ArgumentParser runs this for every command that includes the group.
+    func validate() throws {
         if points < 2 { throw ValidationError("--points must be at least 2 (got \(points)).") }
     }
 }

@@ -35,8 +35,6 @@ struct InputDetectCommand: ParsableCommand {
         if references < 1 { throw ValidationError("--references must be at least 1 (got \(references)).") }
         if resamples < 1 { throw ValidationError("--resamples must be at least 1 (got \(resamples)).") }
         if attack.isEmpty { throw ValidationError("--attack needs at least one of targeted, fgsm, pgd.") }
-        try input.validatePoints()
-        try attackOptions.validateAttack()
     }
 
     /// One scored input: features, or nil for an attack that failed (excluded).

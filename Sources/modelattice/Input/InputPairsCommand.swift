@@ -38,7 +38,6 @@ struct InputPairsCommand: ParsableCommand {
         if pairs < 1 { throw ValidationError("--pairs must be at least 1 (got \(pairs)).") }
         if rounds < 1 { throw ValidationError("--rounds must be at least 1 (got \(rounds)).") }
         if let c = classIndex, c < 0 { throw ValidationError("--class must be a class index of the model (got \(c)).") }
-        try input.validatePoints()
     }
 
     /// One pair's measurements (the checkpointed unit).

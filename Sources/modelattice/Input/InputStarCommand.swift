@@ -39,7 +39,6 @@ struct InputStarCommand: ParsableCommand {
         if !(lr > 0) || !lr.isFinite { throw ValidationError("--lr must be a positive number (got \(lr)).") }
         if tSamples < 1 { throw ValidationError("--t-samples must be at least 1 (got \(tSamples)).") }
         if let c = classIndex, c < 0 { throw ValidationError("--class must be a class index of the model (got \(c)).") }
-        try input.validatePoints()
     }
 
     func run() throws {
