@@ -46,6 +46,32 @@ import Testing
         for row in t.rows { #expect((Double(row[5]) ?? 0) >= 1) }
     }
 
+    /// --trace writes one row per check (steps 0, 10, 20 of a 20-step cap), and the plateau rule
+    /// ends a run with a long cap early; bad stopping options exit 64.
+    @Test func traceAndPlateauRule() throws {
+        let dir = try CLI.temporaryDirectory("star-cli")
+        let r = try CLI.run(["params", "star", "--minima", "2", "--center-check-every", "10", "--trace", dir + "/t.csv",
+                             "--output", dir + "/s.csv"] + Self.tiny)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let t = try CLI.csv(dir + "/t.csv")
+        #expect(t.header == ["center", "lambda", "step", "sampled_risk", "objective", "center_train_loss", "center_test_accuracy",
+                             "max_barrier", "min_accuracy", "max_geodesic_bound", "converged"])
+        #expect(t.rows.map { $0[2] } == ["0", "10", "20"])
+        let g = try CLI.run(["params", "geodesic", "--minima", "2", "--lambdas", "0,0.01", "--center-check-every", "10",
+                             "--center-tolerance", "0.5", "--trace", dir + "/gt.csv", "--output", dir + "/g.csv"]
+                            + Self.tiny.map { $0 == "20" ? "100000" : $0 })
+        #expect(g.status == 0, "stderr: \(g.stderr)")
+        let gt = try CLI.csv(dir + "/gt.csv")
+        // Every unit stops on its own: patience 2 after the first two checks at the latest under τ = 0.5.
+        #expect(Set(gt.rows.map { $0[1] }) == ["0", "0.01"])
+        #expect(gt.rows.filter { $0[10] == "1" }.count == 2)
+        #expect(gt.rows.allSatisfy { (Int($0[2]) ?? .max) < 1000 })
+        for bad in [["--center-tolerance", "-1"], ["--center-check-every", "0"], ["--center-patience", "0"], ["--center-check-points", "1"]] {
+            let b = try CLI.run(["params", "star", "--minima", "2", "--output", dir + "/b.csv"] + bad + Self.tiny)
+            #expect(b.status == 64, "\(bad): \(b.stderr)")
+        }
+    }
+
     @Test func badInputsExitCleanly() throws {
         let dir = try CLI.temporaryDirectory("star-cli")
         let k1 = try CLI.run(["params", "star", "--minima", "1", "--output", dir + "/a.csv"] + Self.tiny)

@@ -162,6 +162,69 @@ import Support
         }
     }
 
+    /// The plateau rule on a scripted objective: checks at 0, every `checkEvery` steps and the last
+    /// step; the run stops once `patience` checks in a row fail to beat the best Ĵ by τ·Ĵ_best.
+    @Test func plateauRuleStopsOnScriptedObjective() throws {
+        let minima: [[Float]] = [[0, 0], [1, 1]]
+        let zero: StarExperiment.Risk = { theta, _ in (0, [Float](repeating: 0, count: theta.count)) }
+        func scripted(_ values: [Double]) -> ([Float]) throws -> Double {
+            var k = 0
+            return { _ in defer { k += 1 }; return values[min(k, values.count - 1)] }
+        }
+        // 1 → 0.5 improves; 0.4995 and 0.4990 are within 1 % of 0.5: stale twice → stop at step 30.
+        var config = StarCenterConfiguration(steps: 100, seed: 1, checkEvery: 10, tolerance: 1e-2, patience: 2)
+        let stopped = try StarCenter.run(minima: minima, configuration: config, risk: zero,
+                                         objective: scripted([1, 0.5, 0.4995, 0.4990, 0.1]))
+        #expect(stopped.steps == 30 && stopped.converged)
+        #expect(stopped.checks.map(\.step) == [0, 10, 20, 30])
+        #expect(stopped.checks.map(\.objective) == [1, 0.5, 0.4995, 0.4990])
+        #expect(stopped.checks[0].sampledRisk.isNaN && stopped.checks[1].sampledRisk == 0)
+        // A real improvement resets the count: 0.5, 0.499 (stale 1), 0.4 (reset), 0.399, 0.398 → stop at 50.
+        let reset = try StarCenter.run(minima: minima, configuration: config, risk: zero,
+                                       objective: scripted([1, 0.5, 0.499, 0.4, 0.399, 0.398, 0.1]))
+        #expect(reset.steps == 50 && reset.converged)
+        // Tolerance 0 never stops early; a cap that is not a multiple still gets a final check.
+        config.tolerance = 0
+        config.steps = 25
+        let full = try StarCenter.run(minima: minima, configuration: config, risk: zero, objective: scripted([1, 1, 1, 1]))
+        #expect(full.steps == 25 && !full.converged)
+        #expect(full.checks.map(\.step) == [0, 10, 20, 25])
+        // Without checks there is no trace, and a tolerance needs both a check interval and an objective.
+        config.checkEvery = 0
+        #expect(try StarCenter.run(minima: minima, configuration: config, risk: zero, objective: scripted([1])).checks.isEmpty)
+        config.tolerance = 1e-3
+        #expect(throws: ModeLatticeError.self) { try config.validate() }
+        config.checkEvery = 10
+        #expect(throws: ModeLatticeError.self) { _ = try StarCenter.run(minima: minima, configuration: config, risk: zero) }
+    }
+
+    /// The checkpoint measurement and the final path table are two code paths over the same
+    /// spokes: at the final center with Q = P they must agree on max barrier, min accuracy and
+    /// max G; Ĵ is the trapezoid mean of the spoke losses.
+    @Test func checkpointAgreesWithFinalTable() throws {
+        let (minima, evaluator, risk) = try Self.mixtureWorld()
+        let config = StarCenterConfiguration(steps: 300, learningRate: 2e-3, seed: 2, checkEvery: 300)
+        let result = try StarExperiment.run(minima: minima, evaluator: evaluator, center: config, points: 9, heldOut: false,
+                                            risk: { try risk($0, $1) }, checkPoints: 9)
+        #expect(result.trace.columns == StarCheckpoint.traceColumns)
+        #expect(result.trace.rows.count == 2)   // steps 0 and 300
+        guard let last = result.trace.rows.last, case .int(300) = last[2],
+              case .double(let barrier) = last[7], case .double(let accuracy) = last[8], case .double(let g) = last[9] else {
+            Issue.record("bad trace \(result.trace.rows)"); return
+        }
+        func column(_ k: Int) -> [Double] { result.table.rows.compactMap { if case .double(let v) = $0[k] { v } else { nil } } }
+        #expect(abs(barrier - column(5).max()!) < 1e-12)
+        #expect(accuracy == column(6).min()!)
+        #expect(abs(g - column(8).max()!) < 1e-9)
+        let m = StarCheckpoint.measure(evaluator: evaluator, minima: minima, center: result.center, lambda: 0.5, points: 3)
+        let mid = minima.map { evaluator.evaluate(ParameterPath<Float>.interpolate($0, result.center, 0.5)).trainLoss }
+        let ends = minima.map { evaluator.evaluate($0).trainLoss }
+        let pull = minima.map { 0.5 * pow(ParameterPath<Float>.distance($0, result.center), 2) }
+        let expected = zip(zip(mid, ends), pull).map { 0.25 * $0.1 + 0.5 * $0.0 + 0.25 * result.centerPoint.trainLoss + $1 }
+        #expect(abs(m.objective - expected.reduce(0, +) / Double(minima.count)) < 1e-9)
+        #expect(result.centerSteps == 300 && !result.centerConverged)
+    }
+
     /// Minima are saved, reused on a rerun (bit-identical, not retrained), and a file trained
     /// differently is rejected as a data error.
     @Test func minimaResumeAndIncompatibleFiles() throws {

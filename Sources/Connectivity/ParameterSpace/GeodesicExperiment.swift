@@ -8,9 +8,17 @@ import Support
 /// ``StarGeometry`` (max G ≥ √(2(K−1)/K)).
 ///
 /// Unit u = (pair, λ) in row order trains its center with seed
-/// `SeedSequence.derive(seed, stream: "geodesic", index: u)`.
+/// `SeedSequence.derive(seed, stream: "geodesic", index: u)`; with checks in the configuration each
+/// unit stops on its own plateau of Ĵ and leaves trace rows named `i-j` (``StarCheckpoint``).
 public enum GeodesicExperiment {
     public static let columns = ["i", "j", "lambda", "barrier", "min_accuracy", "geodesic_bound"]
+
+    public struct Result: Sendable {
+        public var table: Table
+        public var trace: Table
+        /// Center steps of each unit, in row order.
+        public var steps: [Int]
+    }
 
     /// All pairs i < j of K minima, in row order.
     public static func pairs(_ k: Int) -> [(Int, Int)] {
@@ -19,12 +27,15 @@ public enum GeodesicExperiment {
 
     public static func run(minima: [[Float]], pairs: [(Int, Int)], lambdas: [Double], evaluator: StarPathEvaluator,
                            center configuration: StarCenterConfiguration, points: Int,
-                           risk: StarExperiment.Risk, onUnit: () -> Void = {}) throws -> Table {
+                           risk: StarExperiment.Risk, checkPoints: Int = 11, onUnit: () -> Void = {}) throws -> Result {
         guard points >= 2 else { throw ModeLatticeError.usage("points per segment must be ≥ 2 (got \(points))") }
         guard !lambdas.isEmpty, lambdas.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
             throw ModeLatticeError.usage("--lambdas must be non-negative numbers")
         }
         var table = Table(columns: columns)
+        var trace = Table(columns: StarCheckpoint.traceColumns)
+        var steps: [Int] = []
+        let monitor = StarCenterMonitor(evaluator: evaluator, points: checkPoints)
         var unit = 0
         for (i, j) in pairs {
             guard i != j, minima.indices.contains(i), minima.indices.contains(j) else {
@@ -35,7 +46,10 @@ public enum GeodesicExperiment {
                 c.lambda = lambda
                 c.start = .mean
                 c.seed = SeedSequence.derive(configuration.seed, stream: "geodesic", index: unit)
-                let center = try StarCenter.optimize(minima: [minima[i], minima[j]], configuration: c, risk: risk)
+                let run = try monitor.run(name: "\(i)-\(j)", minima: [minima[i], minima[j]], configuration: c, risk: risk,
+                                          trace: &trace)
+                let center = run.center
+                steps.append(run.steps)
                 let a = evaluator.segment(minima[i], center, points: points)
                 let b = evaluator.segment(center, minima[j], points: points)
                 let path = ParameterPath.twoPiece(minima[i], via: center, minima[j])
@@ -45,6 +59,6 @@ public enum GeodesicExperiment {
                 onUnit()
             }
         }
-        return table
+        return Result(table: table, trace: trace, steps: steps)
     }
 }

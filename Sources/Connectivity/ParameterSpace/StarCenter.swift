@@ -18,6 +18,12 @@ import Support
 /// estimate at step s (a minibatch that depends only on s), so the run is a deterministic
 /// function of the seed. Defaults follow the calibration: Adam lr 1e-3 started from the
 /// mean of the minima (lr 1e-2 drifts away from the minima in the PyTorch reference).
+///
+/// Stopping. `steps` is a cap. With `checkEvery` > 0 and an objective estimate Ĵ (J on a fixed
+/// sample: the caller's, e.g. ``StarCheckpoint``), Ĵ is evaluated every `checkEvery` steps and at
+/// the last step; with `tolerance` τ > 0 the run stops early once `patience` consecutive checks
+/// fail to lower the best Ĵ so far by more than τ·Ĵ_best (a plateau of the objective — never of
+/// the barrier or G, which the rule does not see).
 public struct StarCenterConfiguration: Sendable {
     /// Where the center starts.
     public enum Start: String, Sendable, CaseIterable {
@@ -33,9 +39,16 @@ public struct StarCenterConfiguration: Sendable {
     public var start: Start
     public var seed: UInt64
     public var generator: String?
+    /// Steps between objective checks (0: never check).
+    public var checkEvery: Int
+    /// Relative improvement of the best Ĵ a check must beat (0: never stop before `steps`).
+    public var tolerance: Double
+    /// Consecutive checks without such an improvement that end the run.
+    public var patience: Int
 
     public init(steps: Int, learningRate: Float = 1e-3, lambda: Double = 0, samplesPerStep: Int = 3,
-                start: Start = .mean, seed: UInt64, generator: String? = nil) {
+                start: Start = .mean, seed: UInt64, generator: String? = nil,
+                checkEvery: Int = 0, tolerance: Double = 0, patience: Int = 2) {
         self.steps = steps
         self.learningRate = learningRate
         self.lambda = lambda
@@ -43,6 +56,9 @@ public struct StarCenterConfiguration: Sendable {
         self.start = start
         self.seed = seed
         self.generator = generator
+        self.checkEvery = checkEvery
+        self.tolerance = tolerance
+        self.patience = patience
     }
 
     public func validate() throws {
@@ -52,7 +68,30 @@ public struct StarCenterConfiguration: Sendable {
         }
         guard lambda >= 0, lambda.isFinite else { throw ModeLatticeError.usage("lambda must be ≥ 0 (got \(lambda))") }
         guard samplesPerStep >= 1 else { throw ModeLatticeError.usage("t samples per step must be ≥ 1 (got \(samplesPerStep))") }
+        guard checkEvery >= 0 else { throw ModeLatticeError.usage("center check interval must be ≥ 0 (got \(checkEvery))") }
+        guard tolerance >= 0, tolerance.isFinite else { throw ModeLatticeError.usage("center tolerance must be ≥ 0 (got \(tolerance))") }
+        guard tolerance == 0 || checkEvery > 0 else {
+            throw ModeLatticeError.usage("a center tolerance needs a check interval > 0")
+        }
+        guard patience >= 1 else { throw ModeLatticeError.usage("center patience must be ≥ 1 (got \(patience))") }
     }
+}
+
+/// One objective check of a center run: after `step` steps, the mean sampled risk of the steps
+/// since the previous check and the caller's objective estimate Ĵ at the current center.
+public struct StarCenterCheck: Sendable, Equatable {
+    public var step: Int
+    public var sampledRisk: Double
+    public var objective: Double
+}
+
+/// A finished center run: the center, the steps taken, whether the plateau rule stopped it
+/// before the cap, and its checks in order.
+public struct StarCenterRun: Sendable {
+    public var center: [Float]
+    public var steps: Int
+    public var converged: Bool
+    public var checks: [StarCenterCheck]
 }
 
 public enum StarCenter {
@@ -75,7 +114,23 @@ public enum StarCenter {
     public static func optimize(minima: [[Float]], configuration c: StarCenterConfiguration, initial: [Float]? = nil,
                                 risk: ([Float], Int) throws -> (loss: Double, gradient: [Float]),
                                 onStep: (Int, Double) -> Void = { _, _ in }) throws -> [Float] {
+        try run(minima: minima, configuration: c, initial: initial, risk: risk, onStep: onStep).center
+    }
+
+    /// As ``optimize(minima:configuration:initial:risk:onStep:)``, with objective checks and the
+    /// plateau rule of ``StarCenterConfiguration``.
+    /// - Parameters:
+    ///   - objective: Ĵ(θ) [P] → Double, called at checks (required for checks to happen).
+    ///   - onCheck: after every check.
+    public static func run(minima: [[Float]], configuration c: StarCenterConfiguration, initial: [Float]? = nil,
+                           risk: ([Float], Int) throws -> (loss: Double, gradient: [Float]),
+                           objective: (([Float]) throws -> Double)? = nil,
+                           onStep: (Int, Double) -> Void = { _, _ in },
+                           onCheck: (StarCenterCheck) -> Void = { _ in }) throws -> StarCenterRun {
         try c.validate()
+        if c.tolerance > 0 && objective == nil {
+            throw ModeLatticeError.usage("a center tolerance needs an objective estimate to check")
+        }
         guard let n = minima.first?.count, minima.allSatisfy({ $0.count == n }) else {
             throw ModeLatticeError.data("star center needs at least one minimum, all of one parameter count")
         }
@@ -87,6 +142,23 @@ public enum StarCenter {
         let rng = try RandomGenerator(algorithm: c.generator, seed: SeedSequence.derive(c.seed, stream: "star-center", index: 0))
         var g = [Float](repeating: 0, count: n)        // [P]
         let lambda = Float(c.lambda), inv = 1 / Double(c.samplesPerStep)
+        var checks: [StarCenterCheck] = []
+        var riskSince = 0.0, stepsSince = 0
+        var best = Double.infinity, stale = 0
+        var taken = 0, converged = false
+        func check(_ step: Int) throws {
+            guard let objective else { return }
+            let value = try objective(theta)
+            let entry = StarCenterCheck(step: step, sampledRisk: stepsSince > 0 ? riskSince / Double(stepsSince) : .nan,
+                                        objective: value)
+            checks.append(entry)
+            onCheck(entry)
+            riskSince = 0
+            stepsSince = 0
+            stale = best.isInfinite || value < best * (1 - c.tolerance) ? 0 : stale + 1
+            best = min(best, value)
+        }
+        if c.checkEvery > 0 { try check(0) }
         for step in 0..<c.steps {
             let i = rng.uniformInt(minima.count)
             let anchor = minima[i]
@@ -108,7 +180,15 @@ public enum StarCenter {
             }
             adam.step(&theta, gradient: g)
             onStep(step + 1, lossSum * inv)
+            riskSince += lossSum * inv
+            stepsSince += 1
+            taken = step + 1
+            if c.checkEvery > 0 && taken % c.checkEvery == 0 {
+                try check(taken)
+                if c.tolerance > 0 && stale >= c.patience { converged = true; break }
+            }
         }
-        return theta
+        if c.checkEvery > 0 && stepsSince > 0 { try check(taken) }
+        return StarCenterRun(center: theta, steps: taken, converged: converged, checks: checks)
     }
 }

@@ -12,6 +12,9 @@ import Support
 /// (θ_k → a center trained without θ_k), SPLIT = train (training subset) or test.
 /// Held out (optional, a question the paper leaves open): a second center is trained on minima
 /// 0..<K−1 and the segment from the last minimum to it is measured.
+/// Trace (``StarCheckpoint/traceColumns``): with a check interval in the center configuration,
+/// Ĵ, the center's loss, max barrier, min accuracy and max G at every check, for the shared center
+/// (`shared`) and the held-out one (`held-out`); the plateau rule stops each run on its own Ĵ.
 public enum StarExperiment {
     public static let columns = ["i", "j", "distance", "direct_barrier", "direct_min_accuracy", "center_barrier",
                                  "center_min_accuracy", "two_piece_length", "geodesic_bound"]
@@ -37,6 +40,11 @@ public enum StarExperiment {
         public var endpointLoss: [Double]
         public var centerPoint: PathPoint
         public var heldOut: HeldOut?
+        /// Steps the shared center took, and whether the plateau rule stopped it before the cap.
+        public var centerSteps: Int
+        public var centerConverged: Bool
+        /// Checkpoint rows (empty without checks).
+        public var trace: Table
     }
 
     public typealias Risk = ([Float], Int) throws -> (loss: Double, gradient: [Float])
@@ -47,12 +55,16 @@ public enum StarExperiment {
     }
 
     public static func run(minima: [[Float]], evaluator: StarPathEvaluator, center configuration: StarCenterConfiguration,
-                           points: Int, heldOut: Bool, risk: Risk,
+                           points: Int, heldOut: Bool, risk: Risk, checkPoints: Int = 11,
                            onCenterStep: (Int, Double) -> Void = { _, _ in }, onPoint: () -> Void = {}) throws -> Result {
         let k = minima.count
         guard k >= 2 else { throw ModeLatticeError.usage("a star needs at least 2 minima (got \(k))") }
         guard points >= 2 else { throw ModeLatticeError.usage("points per segment must be ≥ 2 (got \(points))") }
-        let center = try StarCenter.optimize(minima: minima, configuration: configuration, risk: risk, onStep: onCenterStep)
+        let monitor = StarCenterMonitor(evaluator: evaluator, points: checkPoints)
+        var trace = Table(columns: StarCheckpoint.traceColumns)
+        let run = try monitor.run(name: "shared", minima: minima, configuration: configuration, risk: risk, trace: &trace,
+                                  onStep: onCenterStep)
+        let center = run.center
         var profiles = Table(columns: profileColumns)
         func record(_ name: String, _ s: SegmentEvaluation) {
             for (t, p) in zip(s.t, s.points) {
@@ -86,7 +98,7 @@ public enum StarExperiment {
             var c = configuration
             c.seed = SeedSequence.derive(configuration.seed, stream: "held-out", index: 0)
             let others = Array(minima.dropLast())
-            let otherCenter = try StarCenter.optimize(minima: others, configuration: c, risk: risk)
+            let otherCenter = try monitor.run(name: "held-out", minima: others, configuration: c, risk: risk, trace: &trace).center
             var barriers: [Double] = []
             for (i, m) in others.enumerated() {
                 let s = evaluator.segment(m, otherCenter, points: points, onPoint: onPoint)
@@ -101,6 +113,7 @@ public enum StarExperiment {
         return Result(table: table, profiles: profiles, center: center,
                       endpointAccuracy: spokes.map { $0.points[0].testAccuracy },
                       endpointLoss: spokes.map { $0.points[0].trainLoss },
-                      centerPoint: spokes[0].points[spokes[0].points.count - 1], heldOut: held)
+                      centerPoint: spokes[0].points[spokes[0].points.count - 1], heldOut: held,
+                      centerSteps: run.steps, centerConverged: run.converged, trace: trace)
     }
 }

@@ -18,7 +18,11 @@ struct StarSetupOptions: ParsableArguments {
     @Option(help: "Training examples (deterministic subset) on which path losses are measured.") var evalTrain: Int = 5000
     @Option(help: "Test examples (deterministic subset) on which path accuracies are measured (default: all).") var evalTest: Int?
     @Option(help: "Points per segment.") var points: Int = 61
-    @Option(help: "Center optimization steps.") var centerSteps: Int = 1500
+    @Option(help: "Center optimization steps (the cap when --center-tolerance > 0).") var centerSteps: Int = 1500
+    @Option(help: "Steps between center checks: Ĵ on the training subset, barrier, G (used by --center-tolerance and --trace).") var centerCheckEvery: Int = 500
+    @Option(help: "Plateau rule: stop the center once --center-patience checks in a row lower the best Ĵ by less than this fraction (0: run all --center-steps).") var centerTolerance: Double = 0
+    @Option(help: "Checks without relative improvement above --center-tolerance that stop the center.") var centerPatience: Int = 2
+    @Option(help: "Points per spoke at a center check.") var centerCheckPoints: Int = 11
     @Option(help: "Center Adam learning rate (the issue's reference: 1e-3 works, 1e-2 drifts).") var centerLr: Float = 1e-3
     @Option(help: "Center start: mean (of the minima) or first (minimum 0).") var centerInit: String = "mean"
     @Option(help: "t samples per center step.") var tSamples: Int = 3
@@ -32,6 +36,10 @@ struct StarSetupOptions: ParsableArguments {
         if points < 2 { throw ValidationError("--points must be at least 2 (got \(points)).") }
         if centerSteps < 0 { throw ValidationError("--center-steps must be ≥ 0 (got \(centerSteps)).") }
         if tSamples < 1 { throw ValidationError("--t-samples must be at least 1 (got \(tSamples)).") }
+        if centerCheckEvery < 1 { throw ValidationError("--center-check-every must be at least 1 (got \(centerCheckEvery)).") }
+        if !(centerTolerance >= 0) || !centerTolerance.isFinite { throw ValidationError("--center-tolerance must be ≥ 0 (got \(centerTolerance)).") }
+        if centerPatience < 1 { throw ValidationError("--center-patience must be at least 1 (got \(centerPatience)).") }
+        if centerCheckPoints < 2 { throw ValidationError("--center-check-points must be at least 2 (got \(centerCheckPoints)).") }
         if evalTrain < 1 { throw ValidationError("--eval-train must be at least 1 (got \(evalTrain)).") }
         if let n = evalTest, n < 1 { throw ValidationError("--eval-test must be at least 1 (got \(n)).") }
         if let n = trainSubset, n < 1 { throw ValidationError("--train-subset must be at least 1 (got \(n)).") }
@@ -78,10 +86,13 @@ struct StarSetupOptions: ParsableArguments {
                      risk: risk, reused: reused, trainSeconds: Date().timeIntervalSince(start))
     }
 
-    func centerConfiguration(lambda: Double, options: RunOptions) -> StarCenterConfiguration {
+    /// The center configuration; checks run only when the plateau rule or a trace needs them.
+    func centerConfiguration(lambda: Double, tracing: Bool, options: RunOptions) -> StarCenterConfiguration {
         StarCenterConfiguration(steps: centerSteps, learningRate: centerLr, lambda: lambda, samplesPerStep: tSamples,
                                 start: StarCenterConfiguration.Start(rawValue: centerInit) ?? .mean,
-                                seed: options.seed, generator: options.rng)
+                                seed: options.seed, generator: options.rng,
+                                checkEvery: tracing || centerTolerance > 0 ? centerCheckEvery : 0,
+                                tolerance: centerTolerance, patience: centerPatience)
     }
 
     var parameters: [String: String] {
@@ -89,7 +100,9 @@ struct StarSetupOptions: ParsableArguments {
          "batch": String(batch), "lr": String(lr), "train_subset": trainSubset.map(String.init) ?? "all",
          "eval_train": String(evalTrain), "eval_test": evalTest.map(String.init) ?? "all", "points": String(points),
          "center_steps": String(centerSteps), "center_lr": String(centerLr), "center_init": centerInit,
-         "t_samples": String(tSamples), "center_optimizer": "adam"]
+         "t_samples": String(tSamples), "center_optimizer": "adam", "center_check_every": String(centerCheckEvery),
+         "center_tolerance": String(centerTolerance), "center_patience": String(centerPatience),
+         "center_check_points": String(centerCheckPoints)]
     }
 }
 
@@ -112,6 +125,7 @@ struct StarCommand: ParsableCommand {
     @Flag(help: "Also train a center on minima 0..<K−1 and measure the last minimum's segment to it.") var heldOut = false
     @Option(help: "Profiles CSV (path,t,loss,accuracy).") var profiles: String?
     @Option(help: "Save the center as safetensors.") var saveCenter: String?
+    @Option(help: "Center trace CSV (\(StarCheckpoint.traceColumns.joined(separator: ","))), one row per check.") var trace: String?
     @Option(help: "Output CSV (a JSON sidecar is written beside it).") var output: String
     @OptionGroup var options: RunOptions
 
@@ -125,6 +139,7 @@ struct StarCommand: ParsableCommand {
         BLAS.setThreads(options.threadCount)
         try AtomicFile.checkWritable(output)
         if let profiles { try AtomicFile.checkWritable(profiles) }
+        if let trace { try AtomicFile.checkWritable(trace) }
         let world = try setup.load(output: output, options: options)
         let k = setup.minima, p = setup.points
         let progress = ProgressLine("star", total: setup.centerSteps * (heldOut ? 2 : 1) + StarExperiment.evaluationCount(minima: k, points: p, heldOut: heldOut),
@@ -133,11 +148,12 @@ struct StarCommand: ParsableCommand {
         var centerSeconds = 0.0
         let risk = world.risk
         let result = try StarExperiment.run(
-            minima: world.minima, evaluator: world.evaluator, center: setup.centerConfiguration(lambda: lambda, options: options),
-            points: p, heldOut: heldOut, risk: { try risk($0, $1) },
-            onCenterStep: { s, _ in
+            minima: world.minima, evaluator: world.evaluator,
+            center: setup.centerConfiguration(lambda: lambda, tracing: trace != nil, options: options),
+            points: p, heldOut: heldOut, risk: { try risk($0, $1) }, checkPoints: setup.centerCheckPoints,
+            onCenterStep: { _, _ in
                 progress.advance()
-                if s == setup.centerSteps { centerSeconds = Date().timeIntervalSince(centerStart) }
+                centerSeconds = Date().timeIntervalSince(centerStart)
             },
             onPoint: { progress.advance() })
         progress.finish()
@@ -151,6 +167,8 @@ struct StarCommand: ParsableCommand {
         parameters["minima_reused"] = String(world.reused)
         parameters["minima_seconds"] = String(world.trainSeconds)
         parameters["center_seconds"] = String(centerSeconds)
+        parameters["center_steps_taken"] = String(result.centerSteps)
+        parameters["center_converged"] = String(result.centerConverged)
         parameters["endpoint_test_accuracy"] = result.endpointAccuracy.map { String(format: "%.4f", $0) }.joined(separator: ",")
         parameters["endpoint_train_loss"] = result.endpointLoss.map { String(format: "%.5f", $0) }.joined(separator: ",")
         parameters["center_train_loss"] = String(result.centerPoint.trainLoss)
@@ -170,6 +188,9 @@ struct StarCommand: ParsableCommand {
                                        "shared-center geometry: max G ≥ sqrt(2(K−1)/K) for equidistant minima"])
         if let profiles {
             try result.profiles.write(to: profiles)
+        }
+        if let trace {
+            try result.trace.write(to: trace)
         }
         try result.table.write(to: output, record: record)
         if !options.quiet {
