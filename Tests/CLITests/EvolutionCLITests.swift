@@ -54,11 +54,14 @@ private enum ResNetData {
         #expect(FileManager.default.contents(atPath: dir + "/f1.csv") == FileManager.default.contents(atPath: dir + "/f2.csv"))
         #expect(FileManager.default.contents(atPath: dir + "/bypass-1.csv") == FileManager.default.contents(atPath: dir + "/bypass-2.csv"))
         let bypass = try String(contentsOfFile: dir + "/bypass-1.csv", encoding: .utf8).split(separator: "\n")
-        #expect(bypass.first == "pair,class,barrier_max,barrier_gap,bypass_barrier_max,bypass_barrier_gap,bypass_deviation,bypass_steps")
+        #expect(bypass.first == "pair,class,barrier_max,barrier_gap,bypass_barrier_max,bypass_barrier_gap,bypass_deviation,bypass_steps,bypass_status")
         #expect(bypass.count == 1 + 4)
         // The untrained rows of both tables are the same pairs.
         for (i, line) in bypass.dropFirst().enumerated() {
-            #expect(line.split(separator: ",")[2] == lines[1 + i].split(separator: ",")[3])
+            let f = line.split(separator: ",").map(String.init)
+            #expect(f[2] == lines[1 + i].split(separator: ",")[3])
+            #expect(Double(f[4])! <= Double(f[2])!)          // the bypass never ends above the straight path
+            #expect(["met", "step_cap", "no_barrier"].contains(f[8]), "\(f[8])")
         }
         let sidecar = try String(contentsOfFile: dir + "/f1.json", encoding: .utf8)
         #expect(sidecar.contains("npy:"))

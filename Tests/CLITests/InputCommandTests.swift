@@ -19,14 +19,16 @@ import Testing
                              "--output", dir + "/pairs.csv", "--profiles", dir + "/profiles.csv"])
         #expect(r.status == 0, "\(r.stderr)")
         let csv = try String(contentsOfFile: dir + "/pairs.csv", encoding: .utf8).split(separator: "\n")
-        #expect(csv.first == "pair,class,kind,loss_a,loss_c,barrier_max,barrier_gap,bypass_barrier_max,bypass_barrier_gap,bypass_deviation")
+        #expect(csv.first == "pair,class,kind,loss_a,loss_c,barrier_max,barrier_gap,bypass_barrier_max,bypass_barrier_gap,bypass_deviation,bypass_status")
         #expect(csv.count == 7)
         for line in csv.dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            #expect(f.count == 10 && f[2] == "real")
+            #expect(f.count == 11 && f[2] == "real")
             let (la, lc, bmax, gap) = (Double(f[3])!, Double(f[4])!, Double(f[5])!, Double(f[6])!)
             #expect(abs(gap - (bmax - max(la, lc))) < 1e-9 && gap >= 0)
             #expect(Double(f[7])! >= max(la, lc) - 1e-9)      // the bent path still contains A and C
+            #expect(Double(f[7])! <= bmax)                    // and is never higher than the straight one
+            #expect(["met", "step_cap", "no_barrier"].contains(f[10]), "\(f[10])")
         }
         let profiles = try String(contentsOfFile: dir + "/profiles.csv", encoding: .utf8).split(separator: "\n")
         #expect(profiles.first == "pair,path,alpha,loss")

@@ -86,3 +86,13 @@ func valleyNetwork() -> TinyReLUNetwork {
                     w1: [1, 0, -1, 0, 0, 1], b1: [0, 0, 0.5],
                     w2: [3, 3, 3, 0, 0, 0], b2: [0, 2])
 }
+
+/// The valley network with a ceiling: z₀ = 3·(relu(x₁) + relu(−x₁) + relu(x₂ + 0.5) − 2·relu(x₂ − 1)),
+/// z₁ = 2. Moving the barrier point (0, 0) of A = (−2, 0) → C = (2, 0) up along +x₂ lowers CE₀
+/// until x₂ = 1 (z₀ = 4.5); above x₂ = 2.5 z₀ falls below its value on the straight path, so an
+/// optimizer that overshoots far along +x₂ bends the path over a higher barrier than the straight one.
+func overshootNetwork() -> TinyReLUNetwork {
+    TinyReLUNetwork(inputShape: [2], hidden: 4, classCount: 2,
+                    w1: [1, 0, -1, 0, 0, 1, 0, 1], b1: [0, 0, 0.5, -1],
+                    w2: [3, 3, 3, -6, 0, 0, 0, 0], b2: [0, 2])
+}

@@ -91,31 +91,38 @@ import Support
 
 @Suite struct InputSpaceBypassTests {
     @Test func projectedStepsKeepTheMoveOrthogonalToTheSegment() throws {
-        // A generic direction C − A (not axis-aligned), where Adam's per-coordinate scaling would
-        // leak the move along C − A if only the gradient were projected.
-        let net = try TinyReLUNetwork.random(inputs: 16, hidden: 12, classes: 3, seed: 31, shape: [1, 4, 4])
+        // The valley network turned to generic directions of a 4×4 image: C − A is not axis-aligned,
+        // so Adam's per-coordinate scaling would leak the move along C − A if only the gradient were
+        // projected. The barrier keeps falling as B′ moves down the valley, so the best point seen
+        // is far from B.
         let rng = try RandomGenerator(seed: 32)
-        let a = (0..<16).map { _ in Float(rng.gaussian()) }, c = (0..<16).map { _ in Float(rng.gaussian()) }
-        let b = InputPolyline.mix(a, c, 0.5)
+        func unit(_ v: [Double]) -> [Double] { let n = v.reduce(0) { $0 + $1 * $1 }.squareRoot(); return v.map { $0 / n } }
+        let e1 = unit((0..<16).map { _ in rng.gaussian() })
+        var e2 = (0..<16).map { _ in rng.gaussian() }
+        let overlap = zip(e1, e2).reduce(0) { $0 + $1.0 * $1.1 }
+        e2 = unit((0..<16).map { e2[$0] - overlap * e1[$0] })
+        let net = TinyReLUNetwork(inputShape: [1, 4, 4], hidden: 3, classCount: 2,
+                                  w1: e1 + e1.map { -$0 } + e2, b1: [0, 0, 0.5], w2: [3, 3, 3, 0, 0, 0], b2: [0, 2])
+        let a = e1.map { Float(-2 * $0) }, c = e1.map { Float(2 * $0) }
         var settings = BypassSettings.trained
         settings.earlyStop = false
         settings.iterations = 300
         settings.tvWeight = 1e-3
-        for target in 0..<3 {
-            let (_, barrier) = try net.linearBarrier(from: a, to: c, target: target)
-            let p = try BarrierBypass.optimizePoint(classifier: net, a: a, b: b, c: c, target: target,
-                                                    segmentBarrier: barrier, settings: settings)
-            #expect(p.steps == 300)
-            #expect(p.maxDisplacement > 0.1)
-            #expect(p.orthogonality < 1e-6)
-            // Independent check of the same invariant from the returned point.
-            let d = (0..<16).map { Double(p.point[$0]) - Double(b[$0]) }
-            let u = (0..<16).map { Double(c[$0]) - Double(a[$0]) }
-            let cosine = zip(d, u).reduce(0) { $0 + $1.0 * $1.1 }
-                / (d.reduce(0) { $0 + $1 * $1 }.squareRoot() * u.reduce(0) { $0 + $1 * $1 }.squareRoot())
-            #expect(abs(cosine) < 1e-6)
-            #expect(p.loss < barrier.barrierMax)
-        }
+        let (_, barrier) = try net.linearBarrier(from: a, to: c, target: 0)
+        let b = InputPolyline.mix(a, c, barrier.alphaAtMax)
+        let p = try BarrierBypass.optimizePoint(classifier: net, a: a, b: b, c: c, target: 0,
+                                                segmentBarrier: barrier, settings: settings)
+        #expect(p.steps == 300 && p.stop == .stepCap)
+        #expect(p.improves && p.bestStep > 100)
+        #expect(p.maxDisplacement > 0.1)
+        #expect(p.orthogonality < 1e-6)
+        // Independent check of the same invariant from the returned point.
+        let d = (0..<16).map { Double(p.point[$0]) - Double(b[$0]) }
+        let u = (0..<16).map { Double(c[$0]) - Double(a[$0]) }
+        let cosine = zip(d, u).reduce(0) { $0 + $1.0 * $1.1 }
+            / (d.reduce(0) { $0 + $1 * $1 }.squareRoot() * u.reduce(0) { $0 + $1 * $1 }.squareRoot())
+        #expect(abs(cosine) < 1e-6)
+        #expect(p.loss < barrier.barrierMax && p.segmentBarrierMax < barrier.barrierMax)
     }
 
     @Test func bypassRemovesTheValleyBarrierAndStopsEarly() throws {
@@ -155,10 +162,96 @@ import Support
             let r = try BarrierBypass.run(classifier: net, from: a.input, to: c.input, target: 1,
                                           settings: settings, rounds: 2)
             #expect(r.path.vertices.count <= 5)
-            #expect(r.points.allSatisfy { $0.loss < 5e-4 || $0.steps == 2000 })
+            #expect(r.points.allSatisfy { ($0.stop == .criterion) == ($0.steps < 2000) })
+            #expect(r.points.isEmpty == (r.status == .noBarrier))
             if r.barrier.barrierMax <= 1.5 * max(r.barrier.lossA, r.barrier.lossC) { passed += 1 }
         }
         #expect(passed >= 3)
+    }
+}
+
+extension InputSpaceBypassTests {
+    /// The bent segment A → p → C's highest loss, evaluated here independently of the optimizer.
+    static func bentPeak(_ net: some InputClassifier, _ a: [Float], _ p: [Float], _ c: [Float], target: Int,
+                         points: Int) throws -> Double {
+        let profile = try LossProfile.along(InputPolyline(vertices: [a, p, c], alphas: [0, 0.5, 1]),
+                                            classifier: net, target: target, pointsPerSegment: points)
+        return Barrier(profile: profile).barrierMax
+    }
+
+    /// `steps` plain free-mode Adam steps from b: the last iterate the optimizer used to return.
+    static func lastIterate(_ net: some InputClassifier, from b: [Float], target: Int, settings: BypassSettings,
+                            steps: Int) throws -> [Float] {
+        var x = b.map(Double.init)
+        var adam = InputAdam(count: x.count, learningRate: settings.learningRate, weightDecay: settings.weightDecay)
+        for _ in 0..<steps {
+            let (_, g) = try net.lossAndGradient(x, target: target)
+            let step = adam.step(gradient: g, at: x)
+            for i in x.indices { x[i] += step[i] }
+        }
+        return x.map { Float($0) }
+    }
+
+    /// A diverging free bypass (learning rate far too large, step cap hit, no early stop) must not
+    /// return a path above the straight one: it keeps the best path it has seen (the straight path
+    /// if nothing beat it) and says that the step cap ended the run.
+    @Test func divergingFreeBypassIsNeverWorseThanTheStraightPath() throws {
+        let net = overshootNetwork()
+        let a: [Float] = [-2, 0], c: [Float] = [2, 0]
+        // 251 points: the straight path's peak is sampled at its exact midpoint B = (0, 0).
+        let (_, linear) = try net.linearBarrier(from: a, to: c, target: 0, points: 251)
+        #expect(linear.barrierGap > 0.9 && linear.alphaAtMax == 0.5)
+        // (learning rate, step cap): far too large for this valley, so the optimizer overshoots.
+        for (lr, steps) in [(50.0, 1), (50.0, 10), (5.0, 40)] {
+            var settings = BypassSettings.untrained
+            settings.learningRate = lr
+            settings.iterations = steps
+            settings.earlyStop = false
+            settings.pointsPerSegment = 251
+            // The last iterate alone bends the path over a higher barrier: the failure being guarded.
+            let last = try Self.lastIterate(net, from: [0, 0], target: 0, settings: settings, steps: steps)
+            #expect(try Self.bentPeak(net, a, last, c, target: 0, points: 251) > 2 * linear.barrierMax, "lr \(lr), \(steps) steps")
+
+            let p = try BarrierBypass.optimizePoint(classifier: net, a: a, b: [0, 0], c: c, target: 0,
+                                                    segmentBarrier: linear, settings: settings)
+            #expect(p.stop == .stepCap && p.steps == steps)
+            #expect(p.segmentBarrierMax <= linear.barrierMax)
+            if p.improves {
+                #expect(try Self.bentPeak(net, a, p.point, c, target: 0, points: 251) < linear.barrierMax)
+            } else {
+                #expect(p.point == [0, 0] && p.maxDisplacement == 0)
+            }
+
+            let r = try BarrierBypass.run(classifier: net, from: a, to: c, target: 0, settings: settings)
+            #expect(r.barrier.barrierMax <= linear.barrierMax && r.barrier.barrierGap <= linear.barrierGap)
+            #expect(r.status == .stepCap)
+            #expect(r.path.vertices.count == (r.points[0].improves ? 3 : 2))
+            #expect(r.points[0].bestStep == p.bestStep)
+        }
+        // One giant step only overshoots (even with early stop on): the straight path is returned.
+        var giant = BypassSettings.untrained
+        giant.learningRate = 50
+        giant.iterations = 1
+        giant.pointsPerSegment = 251
+        let g = try BarrierBypass.run(classifier: net, from: a, to: c, target: 0, settings: giant)
+        #expect(!g.points[0].improves && g.deviation == 0 && g.barrier == linear && g.status == .stepCap)
+        // At lr 5 an early iterate lands in the valley before the run overshoots for good: that
+        // iterate is kept, and it removes most of the barrier.
+        var moderate = giant
+        moderate.learningRate = 5
+        moderate.iterations = 40
+        let m = try BarrierBypass.run(classifier: net, from: a, to: c, target: 0, settings: moderate)
+        #expect(m.points[0].improves && m.points[0].bestStep < 40)
+        #expect(m.barrier.barrierGap < 0.5 * linear.barrierGap)
+    }
+
+    @Test func bypassReportsWhetherTheCriterionWasMet() throws {
+        let met = try BarrierBypass.run(classifier: valleyNetwork(), from: [-2, 0], to: [2, 0], target: 0)
+        #expect(met.status == .met && met.points.allSatisfy { $0.stop == .criterion && $0.improves })
+        var capped = BypassSettings.trained
+        capped.iterations = 1
+        let r = try BarrierBypass.run(classifier: valleyNetwork(), from: [-2, 0], to: [2, 0], target: 0, settings: capped)
+        #expect(r.status == .stepCap && r.points.count == 1 && r.points[0].steps == 1)
     }
 }
 

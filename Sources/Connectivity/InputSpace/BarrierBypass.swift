@@ -13,6 +13,16 @@ import Support
 ///
 /// `free` (untrained networks, §4.3): B′ minimizes CE alone by Adam with weight decay, without
 /// projection or penalty, stopping once CE(B′) < `lossThreshold`.
+///
+/// Either way the optimizer returns the best barrier point it has seen by the measure the bypass
+/// reports, the highest loss on the bent segment A → B′ → C, not simply its last iterate: CE(B′)
+/// is only a lower bound of that maximum, and an iterate that drove CE(B′) down (or, at the step
+/// cap, wandered off) can bend the segment over a higher barrier than the straight one. The
+/// candidates are B itself (the straight segment), the iterates at the checks and the last iterate.
+/// Projected mode with early stop checks as described above; otherwise (free mode, or no early
+/// stop) an iterate is checked when CE(B′) is below the best maximum so far (a necessary condition
+/// for a lower one), at back-off intervals 1, 2, 4, … ≤ `freeCheckInterval` steps. If no candidate
+/// beats the straight segment, B is returned and the bypass keeps that segment straight.
 public struct BypassSettings: Sendable, Codable, Equatable {
     public enum Mode: String, Sendable, Codable { case projected, free }
     public var mode: Mode
@@ -27,6 +37,9 @@ public struct BypassSettings: Sendable, Codable, Equatable {
     public var lossThreshold: Double
     /// Points per segment for the loss profiles (and the early-stop check).
     public var pointsPerSegment: Int
+    /// Longest interval, in steps, between two checks of the bent segment's barrier in free mode
+    /// and without early stop (projected mode with early stop keeps its interval of 32).
+    public static let freeCheckInterval = 256
 
     public init(mode: Mode, learningRate: Double, iterations: Int, deviationWeight: Double, tvWeight: Double,
                 weightDecay: Double, earlyStop: Bool, gapFraction: Double, gapFloor: Double,
@@ -57,9 +70,17 @@ public struct BypassSettings: Sendable, Codable, Equatable {
         pointsPerSegment: 250)
 }
 
+/// Why the optimization of one barrier point ended.
+public enum BypassStop: String, Sendable, Codable {
+    /// Its criterion was met: bent-segment gap ≤ tolerance (projected) or CE(B′) < threshold (free).
+    case criterion
+    /// It ran all `iterations` steps first (always so without early stop).
+    case stepCap = "step_cap"
+}
+
 /// One optimized barrier point.
 public struct BypassPoint: Sendable, Codable {
-    /// B′ [inputSize].
+    /// B′ [inputSize]: the best point seen (B itself when no iterate beat the straight segment).
     public var point: [Float]
     /// max|B′ − B|.
     public var maxDisplacement: Double
@@ -69,6 +90,24 @@ public struct BypassPoint: Sendable, Codable {
     public var steps: Int
     /// CE(B′).
     public var loss: Double
+    /// Why the optimization ended.
+    public var stop: BypassStop
+    /// The step whose iterate is B′; 0 means B: no iterate lowered the segment's barrier.
+    public var bestStep: Int
+    /// Highest loss on the segment through B′ (on the straight segment when `bestStep` is 0).
+    public var segmentBarrierMax: Double
+    /// Whether B′ bends the segment (an iterate beat the straight segment).
+    public var improves: Bool { bestStep > 0 }
+}
+
+/// How a bypass ended, as reported in the `bypass_status` columns.
+public enum BypassStatus: String, Sendable, Codable {
+    /// The straight path has no interior maximum: nothing to optimize.
+    case noBarrier = "no_barrier"
+    /// Every optimized point met its criterion.
+    case met
+    /// At least one optimized point ran into the step cap; the best path seen is returned.
+    case stepCap = "step_cap"
 }
 
 /// The outcome of a (possibly multi-round) bypass of the straight path A → C.
@@ -81,19 +120,27 @@ public struct BypassResult: Sendable {
     public var deviation: Double
     /// Largest relative component of any B′ − B along its segment's C − A.
     public var orthogonality: Double
+    /// Every optimized point, including those that did not beat their straight segment and were
+    /// therefore not inserted.
     public var points: [BypassPoint]
+    /// Whether the optimizations met their criteria.
+    public var status: BypassStatus
 }
 
 public enum BarrierBypass {
     /// Bends A → C in `rounds` rounds: each round replaces every segment that has a barrier
-    /// (its highest point is interior) by two, through the optimized barrier point. One round gives
-    /// A → B′ → C; two rounds up to four segments.
+    /// (its highest point is interior) by two, through the optimized barrier point, when that point
+    /// lowers the segment's barrier (otherwise the segment stays). One round gives A → B′ → C; two
+    /// rounds up to four segments. The returned path is never higher than the straight one: should
+    /// the bent path's profile peak above the straight path's, the straight path is returned.
     public static func run(classifier: some InputClassifier, from a: [Float], to c: [Float], target: Int,
                            settings: BypassSettings = .trained, rounds: Int = 1) throws -> BypassResult {
         precondition(rounds >= 1)
         let scale = Double(a.map(abs).max() ?? 0)
         var path = InputPolyline(from: a, to: c)
+        var optimized: [BypassPoint] = []
         var inserted: [BypassPoint] = []
+        var straight: LossProfile?
         for _ in 0..<rounds {
             var vertices: [[Float]] = [path.vertices[0]]
             var alphas: [Double] = [0]
@@ -102,6 +149,7 @@ public enum BarrierBypass {
                 let segment = InputPolyline(vertices: [u, v], alphas: [path.alphas[s], path.alphas[s + 1]])
                 let profile = try LossProfile.along(segment, classifier: classifier, target: target,
                                                     pointsPerSegment: settings.pointsPerSegment)
+                if straight == nil { straight = profile }            // round 1: the whole straight path
                 let barrier = Barrier(profile: profile)
                 let last = profile.losses.count - 1
                 if barrier.argmax != 0 && barrier.argmax != last {
@@ -109,21 +157,34 @@ public enum BarrierBypass {
                     let b = InputPolyline.mix(u, v, t)
                     let p = try optimizePoint(classifier: classifier, a: u, b: b, c: v, target: target,
                                               segmentBarrier: barrier, settings: settings)
-                    inserted.append(p)
-                    vertices.append(p.point)
-                    alphas.append(barrier.alphaAtMax)
+                    optimized.append(p)
+                    if p.improves {
+                        inserted.append(p)
+                        vertices.append(p.point)
+                        alphas.append(barrier.alphaAtMax)
+                    }
                 }
                 vertices.append(v)
                 alphas.append(path.alphas[s + 1])
             }
             path = InputPolyline(vertices: vertices, alphas: alphas)
         }
-        let profile = try LossProfile.along(path, classifier: classifier, target: target,
+        let status: BypassStatus = optimized.isEmpty ? .noBarrier
+            : (optimized.allSatisfy { $0.stop == .criterion } ? .met : .stepCap)
+        var profile = try LossProfile.along(path, classifier: classifier, target: target,
                                             pointsPerSegment: settings.pointsPerSegment)
+        if let straight, path.segmentCount > 1,
+           Barrier(profile: profile).barrierMax > Barrier(profile: straight).barrierMax {
+            // Each inserted point lowered its own segment's peak, so this takes a rounding
+            // difference between batched profiles; the straight path is then the better path.
+            path = InputPolyline(from: a, to: c)
+            profile = straight
+            inserted = []
+        }
         let deviation = scale > 0 ? (inserted.map(\.maxDisplacement).max() ?? 0) / scale : 0
         return BypassResult(path: path, profile: profile, barrier: Barrier(profile: profile),
                             deviation: deviation, orthogonality: inserted.map(\.orthogonality).max() ?? 0,
-                            points: inserted)
+                            points: optimized, status: status)
     }
 
     /// Optimizes the barrier point `b` of segment a → c (see ``BypassSettings``).
@@ -151,24 +212,52 @@ public enum BarrierBypass {
         var x = anchor
         var steps = 0
         var loss = segmentBarrier.barrierMax
+        var stop = BypassStop.stepCap
+        // The best candidate so far by the bent segment's peak; B (step 0) is the straight segment.
+        var best = (x: anchor, step: 0, peak: segmentBarrier.barrierMax, loss: segmentBarrier.barrierMax)
+        var lastChecked = -1
+        func check(_ l: Double) throws -> Barrier {
+            let bent = InputPolyline(vertices: [a, x.map { Float($0) }, c], alphas: [0, 0.5, 1])
+            let profile = try LossProfile.along(bent, classifier: classifier, target: target,
+                                                pointsPerSegment: settings.pointsPerSegment)
+            let barrier = Barrier(profile: profile)
+            lastChecked = steps
+            if steps > 0 && barrier.barrierMax < best.peak { best = (x, steps, barrier.barrierMax, l) }
+            return barrier
+        }
+        // Projected mode with early stop checks only where the stop criterion can hold (as before
+        // the best-point tracking, so its stopping steps are unchanged); otherwise wherever an
+        // improvement can.
+        let stopChecks = settings.earlyStop && settings.mode == .projected
+        let maxInterval = stopChecks ? 32 : BypassSettings.freeCheckInterval
         var nextCheck = 0, interval = 1
         optimization: while true {
             let (l, g) = try classifier.lossAndGradient(x, target: target)
             loss = l
-            if settings.earlyStop {
-                switch settings.mode {
-                case .free:
-                    if l < settings.lossThreshold { break optimization }
-                case .projected:
-                    if steps == 0 && segmentBarrier.barrierGap <= tolerance { break optimization }
-                    if l - endpointMax <= tolerance && steps >= nextCheck {
-                        let bent = InputPolyline(vertices: [a, x.map { Float($0) }, c], alphas: [0, 0.5, 1])
-                        let profile = try LossProfile.along(bent, classifier: classifier, target: target,
-                                                            pointsPerSegment: settings.pointsPerSegment)
-                        if Barrier(profile: profile).barrierGap <= tolerance { break optimization }
-                        nextCheck = steps + interval
-                        interval = min(interval * 2, 32)
+            if steps == 0 { best.loss = l }
+            if stopChecks {
+                if steps == 0 && segmentBarrier.barrierGap <= tolerance { stop = .criterion; break optimization }
+                if l - endpointMax <= tolerance && steps >= nextCheck {
+                    let bent = try check(l)
+                    if bent.barrierGap <= tolerance {
+                        // Met: every earlier candidate had a larger gap, so this one is the best
+                        // (taken even if rounding put its peak level with an earlier one).
+                        if best.step != steps { best = (x, steps, bent.barrierMax, l) }
+                        stop = .criterion
+                        break optimization
                     }
+                    nextCheck = steps + interval
+                    interval = min(interval * 2, maxInterval)
+                }
+            } else {
+                if steps > 0 && l < best.peak && steps >= nextCheck {
+                    _ = try check(l)
+                    nextCheck = steps + interval
+                    interval = min(interval * 2, maxInterval)
+                }
+                if settings.earlyStop && settings.mode == .free && l < settings.lossThreshold {
+                    stop = .criterion
+                    break optimization
                 }
             }
             if steps >= settings.iterations { break optimization }
@@ -194,6 +283,10 @@ public enum BarrierBypass {
             }
             steps += 1
         }
+        // The last iterate is a candidate too (when it could beat the best and was not just checked).
+        if steps > 0 && lastChecked != steps && loss < best.peak { _ = try check(loss) }
+        x = best.x
+        loss = best.loss
         let point = x.map { Float($0) }
         let displacement = (0..<n).map { Double(point[$0]) - anchor[$0] }
         let dNorm = displacement.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -201,6 +294,7 @@ public enum BarrierBypass {
         for i in 0..<n { along += displacement[i] * u[i] }
         return BypassPoint(point: point, maxDisplacement: displacement.map(abs).max() ?? 0,
                            orthogonality: dNorm > 0 && norm > 0 ? abs(along) / dNorm : 0,
-                           steps: steps, loss: loss)
+                           steps: steps, loss: loss, stop: stop, bestStep: best.step,
+                           segmentBarrierMax: best.peak)
     }
 }

@@ -23,7 +23,8 @@ struct InputEvolutionCommand: ParsableCommand {
         discussion: """
             Columns: batch,class,pair,barrier_max,barrier_gap (loss = cross-entropy of the pair's class; batch = training \
             batches done). --bypass-output writes pair,class,barrier_max,barrier_gap,bypass_barrier_max,bypass_barrier_gap,\
-            bypass_deviation,bypass_steps for the untrained network (free bypass, --bypass-rounds rounds). The network is \
+            bypass_deviation,bypass_steps,bypass_status for the untrained network (free bypass, --bypass-rounds rounds; status \
+            met, step_cap or no_barrier; the best path seen is kept, never one higher than the straight path). The network is \
             --model SPEC freshly initialized from --seed (e.g. resnet18-cifar, resnet18:num_classes=10,input=3x32x32).
             """)
 
@@ -101,7 +102,7 @@ struct InputEvolutionCommand: ParsableCommand {
 
         var table = Table(columns: ["batch", "class", "pair", "barrier_max", "barrier_gap"])
         var bypassTable = Table(columns: ["pair", "class", "barrier_max", "barrier_gap", "bypass_barrier_max",
-                                          "bypass_barrier_gap", "bypass_deviation", "bypass_steps"])
+                                          "bypass_barrier_gap", "bypass_deviation", "bypass_steps", "bypass_status"])
         var notes: [String] = []
         var trainer = try train.map { try BatchTrainer(model: net, data: $0, batchSize: batchSize, learningRate: learningRate,
                                                        seed: seed, generator: generator) }
@@ -132,7 +133,7 @@ struct InputEvolutionCommand: ParsableCommand {
                 if let r = o.bypass {
                     bypassTable.append([.int(i), .int(i / perClass), .double(o.linear.barrierMax), .double(o.linear.barrierGap),
                                         .double(r.barrier.barrierMax), .double(r.barrier.barrierGap), .double(r.deviation),
-                                        .int(r.points.map(\.steps).max() ?? 0)])
+                                        .int(r.points.map(\.steps).max() ?? 0), .text(r.status.rawValue)])
                 }
             }
             let gaps = outcomes.map(\.linear.barrierGap)
@@ -142,6 +143,8 @@ struct InputEvolutionCommand: ParsableCommand {
                 let after = outcomes.compactMap { $0.bypass?.barrier.barrierGap }
                 notes.append(String(format: "untrained bypass (%d rounds): mean barrier_gap %.4g -> %.4g", rounds,
                                     gaps.reduce(0, +) / Double(gaps.count), after.reduce(0, +) / Double(max(1, after.count))))
+                let capped = outcomes.filter { $0.bypass?.status == .stepCap }.count
+                notes.append("untrained bypass: \(capped) of \(outcomes.count) pairs hit the step cap (best path seen kept)")
             }
         }
         progress.finish()

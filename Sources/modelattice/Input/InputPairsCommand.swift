@@ -12,8 +12,10 @@ struct InputPairsCommand: ParsableCommand {
         commandName: "pairs",
         abstract: "Loss barriers between same-class inputs (real, interpolated or synthetic) and their bypass.",
         discussion: """
-            Columns: pair,class,kind,loss_a,loss_c,barrier_max,barrier_gap,bypass_barrier_max,bypass_barrier_gap,bypass_deviation \
-            (bypass columns empty without --bypass). Loss = cross-entropy of the pair's class. Real inputs are correctly \
+            Columns: pair,class,kind,loss_a,loss_c,barrier_max,barrier_gap,bypass_barrier_max,bypass_barrier_gap,bypass_deviation,\
+            bypass_status (bypass columns empty without --bypass). bypass_status is met (every optimized point met its \
+            criterion), step_cap (one ran all its steps; always so with --no-early-stop) or no_barrier (nothing to bend). \
+            The bypass returns the best path it has seen, never one higher than the straight path. Loss = cross-entropy of the pair's class. Real inputs are correctly \
             classified test images; interpolated ones are points (1-t)R1 + tR2, t ~ U(0,1), between two such images; \
             synthetic ones come from feature visualization. Pair i uses class i mod classes (or --class) and its own seed.
             """)
@@ -50,6 +52,7 @@ struct InputPairsCommand: ParsableCommand {
         var deviation: Double?
         var orthogonality: Double?
         var steps: Int?
+        var bypassStatus: BypassStatus?
     }
 
     func run() throws {
@@ -90,19 +93,20 @@ struct InputPairsCommand: ParsableCommand {
                 outcome.deviation = r.deviation
                 outcome.orthogonality = settings.mode == .projected ? r.orthogonality : nil
                 outcome.steps = r.points.map(\.steps).max() ?? 0
+                outcome.bypassStatus = r.status
             }
             return outcome
         }
         progress.finish()
 
         var table = Table(columns: ["pair", "class", "kind", "loss_a", "loss_c", "barrier_max", "barrier_gap",
-                                    "bypass_barrier_max", "bypass_barrier_gap", "bypass_deviation"])
+                                    "bypass_barrier_max", "bypass_barrier_gap", "bypass_deviation", "bypass_status"])
         var curves = Table(columns: ["pair", "path", "alpha", "loss"])
         for (i, o) in outcomes.enumerated() {
             table.append([.int(i), .int(o.pairClass), .text(kind.rawValue), .double(o.linear.lossA), .double(o.linear.lossC),
                           .double(o.linear.barrierMax), .double(o.linear.barrierGap),
                           InputOutput.double(o.bypass?.barrierMax), InputOutput.double(o.bypass?.barrierGap),
-                          InputOutput.double(o.deviation)])
+                          InputOutput.double(o.deviation), o.bypassStatus.map { .text($0.rawValue) } ?? .empty])
             for (alpha, loss) in zip(o.linearProfile.alphas, o.linearProfile.losses) {
                 curves.append([.int(i), "linear", .double(alpha), .double(loss)])
             }
@@ -164,6 +168,9 @@ struct InputPairsCommand: ParsableCommand {
                                 outcomes.compactMap(\.orthogonality).max().map { String(format: "%.3g", $0) } ?? "n/a (free mode)", outcomes.compactMap(\.steps).max() ?? 0))
             lines.append(String(format: "bypass: %.1f%% of all pairs end with barrier_max <= 1.5 x the larger endpoint loss; mean bypass gap %.4g",
                                 100 * Double(within.count) / n, outcomes.compactMap(\.bypass?.barrierGap).reduce(0, +) / n))
+            let capped = outcomes.filter { $0.bypassStatus == .stepCap }.count
+            let met = outcomes.filter { $0.bypassStatus == .met }.count
+            lines.append("bypass: \(met) pairs met the stopping criterion, \(capped) hit the step cap (best path seen kept), \(outcomes.count - met - capped) had no barrier to bend")
         }
         return lines
     }

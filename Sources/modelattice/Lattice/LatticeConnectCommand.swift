@@ -69,10 +69,13 @@ struct LatticeConnectCommand: ParsableCommand {
             }
             let linearGap = try net.linearBarrier(from: a, to: c, target: cls).barrier.barrierGap
             var bypassGap: Double? = nil
+            var bypassStatus: BypassStatus? = nil
             if bypass {
-                bypassGap = try BarrierBypass.run(classifier: net, from: a, to: c, target: cls,
-                                                  settings: untrained ? .untrained : .trained,
-                                                  rounds: untrained ? 2 : 1).barrier.barrierGap
+                let r = try BarrierBypass.run(classifier: net, from: a, to: c, target: cls,
+                                              settings: untrained ? .untrained : .trained,
+                                              rounds: untrained ? 2 : 1)
+                bypassGap = r.barrier.barrierGap
+                bypassStatus = r.status
             }
             let lattice = try CertificateLattice(a: a, c: c, steps: steps, axes: axes, rng: rng)
             let search = try LatticeCertificate(lattice: lattice, rule: rule, target: cls, weight: weight, maximumEvaluations: budget)
@@ -80,7 +83,8 @@ struct LatticeConnectCommand: ParsableCommand {
             if result.found, let bad = try search.verify(result.path, classifier: net) {
                 throw ModeLatticeError.software("pair \(i): the certificate failed its re-check at site \(bad) of \(result.path.count)")
             }
-            return ConnectRow(pair: i, cls: cls, result: result, linearGap: linearGap, bypassGap: bypassGap)
+            return ConnectRow(pair: i, cls: cls, result: result, linearGap: linearGap, bypassGap: bypassGap,
+                              bypassStatus: bypassStatus)
         }
         progress.finish()
         var table = Table(columns: ["pair", "class", "found", "path_sites", "lattice_distance", "evaluations",
@@ -91,11 +95,16 @@ struct LatticeConnectCommand: ParsableCommand {
                           .int(r.result.evaluations), .double(r.linearGap), r.bypassGap.map { .double($0) } ?? .empty])
         }
         let found = rows.filter(\.result.found).count
+        var notes = ["certificates found for \(found) of \(rows.count) pairs; every found path re-checked site by site",
+                     "path_sites counts both endpoints; a straight path has lattice_distance + 1 sites",
+                     "linear_barrier_gap: 250-point straight path (Barrier); bypass_barrier_gap with --bypass (BarrierBypass: the best path seen, never higher than the straight one)"]
+        if bypass {
+            let capped = rows.filter { $0.bypassStatus == .stepCap }.count
+            notes.append("bypass: \(capped) of \(rows.count) pairs hit the step cap before the stopping criterion")
+        }
         let record = RunRecord(seed: options.seed, generator: options.generator, threads: options.threadCount,
                                parameters: parameters, wallSeconds: Date().timeIntervalSince(started), started: started,
-                               notes: ["certificates found for \(found) of \(rows.count) pairs; every found path re-checked site by site",
-                                       "path_sites counts both endpoints; a straight path has lattice_distance + 1 sites",
-                                       "linear_barrier_gap: 250-point straight path (Barrier); bypass_barrier_gap with --bypass (BarrierBypass)"])
+                               notes: notes)
         try table.write(to: output, record: record)
         checkpoint.finish()
     }
@@ -107,6 +116,7 @@ struct ConnectRow: Codable, Sendable {
     var result: LatticeCertificate.Result
     var linearGap: Double
     var bypassGap: Double?
+    var bypassStatus: BypassStatus?
 }
 
 /// Same-class pairs of real test images: A uniform; its predicted class c; C the first of a random
