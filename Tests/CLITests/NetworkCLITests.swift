@@ -81,6 +81,43 @@ import Support
         #expect(FileManager.default.contents(atPath: model) == FileManager.default.contents(atPath: again))
     }
 
+    /// Training on .npy files records those files in the log's sidecar, not the default --dataset.
+    @Test func trainOnNPYRecordsTheFilesInTheSidecar() throws {
+        let dir = try CLI.temporaryDirectory("netcli")
+        let n = 40
+        let rng = try RandomGenerator(seed: 9)
+        let labels = (0..<n).map { Int64($0 % 3) }
+        let images = labels.flatMap { c in (0..<16).map { _ in Float(0.2 + 0.3 * Double(c) + 0.05 * rng.gaussian()) } }
+        try NPYArray(float32: images, shape: [n, 1, 4, 4]).write(to: dir + "/x.npy")
+        try NPYArray(int64: labels, shape: [n]).write(to: dir + "/y.npy")
+        try NPYArray(float32: Array(images.prefix(12 * 16)), shape: [12, 1, 4, 4]).write(to: dir + "/xt.npy")
+        try NPYArray(int64: Array(labels.prefix(12)), shape: [12]).write(to: dir + "/yt.npy")
+        func parameters(_ json: String) throws -> [String: String] {
+            let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+            return sidecar?["parameters"] as? [String: String] ?? [:]
+        }
+        let r = try CLI.run(["train", "--data-npy", dir + "/x.npy", dir + "/y.npy", "--model", "mlp:16-8-3", "--epochs", "1",
+                             "--batch", "8", "--seed", "1", "--quiet", "--output", dir + "/m.safetensors"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let p = try parameters(dir + "/m.log.json")
+        #expect(p["dataset"] == "npy:" + dir + "/x.npy", "\(p)")
+        #expect(p["test_dataset"] == "npy:" + dir + "/x.npy")       // no --test-npy: scored on the same files
+        #expect(p["train_examples"] == "40" && p["test_examples"] == "40")
+        let t = try CLI.run(["train", "--data-npy", dir + "/x.npy", dir + "/y.npy", "--test-npy", dir + "/xt.npy", dir + "/yt.npy",
+                             "--model", "mlp:16-8-3", "--epochs", "1", "--batch", "8", "--seed", "1", "--quiet",
+                             "--output", dir + "/t.safetensors"])
+        #expect(t.status == 0, "\(t.stderr)")
+        let q = try parameters(dir + "/t.log.json")
+        #expect(q["dataset"] == "npy:" + dir + "/x.npy" && q["test_dataset"] == "npy:" + dir + "/xt.npy", "\(q)")
+        #expect(q["test_examples"] == "12")
+        // The built-in datasets keep their names and get no test_dataset entry.
+        let s = try CLI.run(["train", "--dataset", "synthetic", "--model", "mlp:784-4-10", "--epochs", "1", "--batch", "500",
+                             "--seed", "1", "--quiet", "--output", dir + "/s.safetensors"])
+        #expect(s.status == 0, "\(s.stderr)")
+        let u = try parameters(dir + "/s.log.json")
+        #expect(u["dataset"] == "synthetic" && u["test_dataset"] == nil, "\(u)")
+    }
+
     @Test func badInputsGiveOneLineErrorsAndNoOutput() throws {
         let dir = try CLI.temporaryDirectory("netcli")
         func expectFailure(_ args: [String], status: Int32, mentioning words: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {

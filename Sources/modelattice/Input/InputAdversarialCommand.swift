@@ -53,7 +53,7 @@ struct InputAdversarialCommand: ParsableCommand {
             throw ModeLatticeError.data("need two classes with two correctly classified test images each")
         }
         let parameters = InputOutput.parameters([
-            ("model", input.model), ("dataset", input.data.dataset.rawValue), ("attack", attack.rawValue), ("pairs", pairs),
+            ("model", input.model), ("dataset", input.data.recordedName(.test)), ("attack", attack.rawValue), ("pairs", pairs),
             ("points", input.points), ("class", classIndex), ("epsilon", attackOptions.epsilon),
             ("pgd_steps", attackOptions.pgdSteps), ("pgd_step_size", attackOptions.pgdStepSize)])
         let checkpoint = try Checkpoint<Outcome>(output: output, fingerprint: InputOutput.fingerprint(

@@ -56,7 +56,7 @@ struct InputDetectCommand: ParsableCommand {
         for a in attack where !distinct.contains(a) { distinct.append(a) }
         let attacks = distinct
         let parameters = InputOutput.parameters([
-            ("model", input.model), ("dataset", input.data.dataset.rawValue), ("attacks", attacks.map(\.rawValue).joined(separator: "+")),
+            ("model", input.model), ("dataset", input.data.recordedName(.test)), ("attacks", attacks.map(\.rawValue).joined(separator: "+")),
             ("references", references), ("examples", examples), ("points", input.points), ("epsilon", attackOptions.epsilon),
             ("pgd_steps", attackOptions.pgdSteps), ("pgd_step_size", attackOptions.pgdStepSize), ("resamples", resamples)])
         let checkpoint = try Checkpoint<Unit>(output: output, fingerprint: InputOutput.fingerprint(

@@ -70,7 +70,7 @@ struct InputPairsCommand: ParsableCommand {
         if noEarlyStop { bypassSettings.earlyStop = false }
         let settings = bypassSettings
         let parameters = InputOutput.parameters([
-            ("model", input.model), ("dataset", input.data.dataset.rawValue), ("kind", kind.rawValue), ("pairs", pairs),
+            ("model", input.model), ("dataset", input.data.recordedName(.test)), ("kind", kind.rawValue), ("pairs", pairs),
             ("points", input.points), ("class", classIndex), ("bypass", bypass), ("bypass_mode", bypassMode.rawValue),
             ("rounds", rounds), ("early_stop", !noEarlyStop)])
         let checkpoint = try Checkpoint<Outcome>(output: output, fingerprint: InputOutput.fingerprint(

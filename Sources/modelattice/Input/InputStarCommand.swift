@@ -92,7 +92,7 @@ struct InputStarCommand: ParsableCommand {
             try NPYArray(float32: saved, shape: [labels.count * (inputs + 1)] + world.classifier.inputShape).write(to: saveInputs)
         }
         let parameters = InputOutput.parameters([
-            ("model", input.model), ("dataset", input.data.dataset.rawValue), ("kind", kind.rawValue), ("inputs", inputs),
+            ("model", input.model), ("dataset", input.data.recordedName(.test)), ("kind", kind.rawValue), ("inputs", inputs),
             ("stars", labels.count), ("classes", labels.map(String.init).joined(separator: ",")), ("points", input.points), ("steps", steps), ("lr", lr), ("t_samples", tSamples)])
         let record = RunRecord(seed: options.seed, generator: options.generator, threads: options.threadCount,
                                parameters: parameters, wallSeconds: Date().timeIntervalSince(started), started: started,

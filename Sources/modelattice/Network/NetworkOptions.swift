@@ -33,6 +33,30 @@ struct DatasetOptions: ParsableArguments {
         guard testNPY.isEmpty || !dataNPY.isEmpty else { throw ValidationError("--test-npy needs --data-npy") }
     }
 
+    /// What a sidecar records as the data of `split`: `npy:IMAGES` for --data-npy (the --test-npy
+    /// images for the test split when given), `idx:DIR` for IDX files from --data-dir, otherwise
+    /// the --dataset name.
+    func recordedName(_ split: MNISTFormat.Split) -> String {
+        if dataNPY.count == 2 {
+            return "npy:" + (split == .test && testNPY.count == 2 ? testNPY[0] : dataNPY[0])
+        }
+        switch dataset {
+        case .fashionMNIST, .fashionMNIST32:
+            guard let dataDir else { return dataset.rawValue }
+            return "idx:" + dataDir + (dataset == .fashionMNIST32 ? " (3x32x32)" : "")
+        case .synthetic:
+            return dataset.rawValue
+        }
+    }
+
+    /// Sidecar parameters naming the data: "dataset" (the training split), and for --data-npy
+    /// also "test_dataset", which may be the same files.
+    var recordedParameters: [String: String] {
+        var out = ["dataset": recordedName(.train)]
+        if dataNPY.count == 2 { out["test_dataset"] = recordedName(.test) }
+        return out
+    }
+
     /// One split; pixels of IDX data are scaled to [0, 1].
     func load(_ split: MNISTFormat.Split) throws -> Dataset {
         if dataNPY.count == 2 {

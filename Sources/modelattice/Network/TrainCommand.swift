@@ -76,9 +76,9 @@ struct TrainCommand: ParsableCommand {
         let record = RunRecord(seed: options.seed, generator: options.generator, threads: options.threadCount,
                                parameters: ["model": model, "init": `init`, "epochs": String(epochs), "batch": String(batch),
                                             "lr": String(lr), "optimizer": optimizer.rawValue, "momentum": String(momentum),
-                                            "weight_decay": String(weightDecay), "schedule": schedule.rawValue, "dataset": data.dataset.rawValue,
+                                            "weight_decay": String(weightDecay), "schedule": schedule.rawValue,
                                             "train_examples": String(train.count), "test_examples": String(test.count),
-                                            "output": output],
+                                            "output": output].merging(data.recordedParameters) { $1 },
                                wallSeconds: Date().timeIntervalSince(started), started: started,
                                notes: ["pixels scaled to [0,1]; results bit-identical for the same seed at any thread count (fixed sgemm blocking)"])
         let log = TrainCommand.logPath(for: output)

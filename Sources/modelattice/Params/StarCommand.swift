@@ -96,13 +96,14 @@ struct StarSetupOptions: ParsableArguments {
     }
 
     var parameters: [String: String] {
-        ["dataset": data.dataset.rawValue, "model": model, "minima": String(minima), "epochs": String(epochs),
-         "batch": String(batch), "lr": String(lr), "train_subset": trainSubset.map(String.init) ?? "all",
-         "eval_train": String(evalTrain), "eval_test": evalTest.map(String.init) ?? "all", "points": String(points),
-         "center_steps": String(centerSteps), "center_lr": String(centerLr), "center_init": centerInit,
-         "t_samples": String(tSamples), "center_optimizer": "adam", "center_check_every": String(centerCheckEvery),
-         "center_tolerance": String(centerTolerance), "center_patience": String(centerPatience),
-         "center_check_points": String(centerCheckPoints)]
+        let own: [String: String] = ["model": model, "minima": String(minima), "epochs": String(epochs),
+             "batch": String(batch), "lr": String(lr), "train_subset": trainSubset.map(String.init) ?? "all",
+             "eval_train": String(evalTrain), "eval_test": evalTest.map(String.init) ?? "all", "points": String(points),
+             "center_steps": String(centerSteps), "center_lr": String(centerLr), "center_init": centerInit,
+             "t_samples": String(tSamples), "center_optimizer": "adam", "center_check_every": String(centerCheckEvery),
+             "center_tolerance": String(centerTolerance), "center_patience": String(centerPatience),
+             "center_check_points": String(centerCheckPoints)]
+        return own.merging(data.recordedParameters) { $1 }
     }
 }
 
