@@ -66,7 +66,7 @@ struct TrainCommand: ParsableCommand {
             table.append([.int(r.epoch), .int(r.steps), .double(r.trainLoss), .double(r.trainAccuracy),
                           .double(r.testLoss ?? .nan), .double(r.testAccuracy ?? .nan), .double(r.seconds)])
             if !quiet {
-                progress.finish()
+                progress.clear()
                 FileHandle.standardError.write(Data(String(format: "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.1fs\n",
                                                                r.epoch, epochs, r.trainLoss, r.trainAccuracy, r.testLoss ?? .nan, r.testAccuracy ?? .nan, r.seconds).utf8))
             }
