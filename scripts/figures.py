@@ -18,6 +18,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.patches  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 
 RESULTS = sys.argv[1] if len(sys.argv) > 1 else "results"
@@ -790,9 +791,71 @@ def resnet_untrained_bypass():
     save(fig, "resnet_untrained_bypass.png")
 
 
+def star_trace():
+    """Shared star centers step by step: max barrier, worst accuracy and max G at every check."""
+    runs = [(name, read(name, required=False)) for name in
+            ("params_star_trace.csv", "params_star_trajectory_trace.csv", "params_star_cnn_trace.csv")]
+    runs = [(n, rows) for n, rows in runs if rows]
+    if not runs:
+        raise Skip("no params_star*_trace.csv")
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.6))
+    for k, (name, rows) in enumerate(runs):
+        for center in dict.fromkeys(r["center"] for r in rows):
+            pts = sorted((num(r, "step"), num(r, "max_barrier"), num(r, "min_accuracy"),
+                          num(r, "max_geodesic_bound"), r["converged"] == "1")
+                         for r in rows if r["center"] == center)
+            label = f"{name.replace('_trace.csv', '')}: {center}"
+            ls = "-" if center == "shared" else ":"
+            for j in range(3):
+                axes[j].plot([p[0] for p in pts], [p[j + 1] for p in pts], ls, marker=".",
+                             color=COLORS[k % 10], label=label)
+                stops = [p for p in pts if p[4]]
+                if stops:
+                    axes[j].plot([stops[0][0]], [stops[0][j + 1]], "o", mfc="none", ms=10,
+                                 color=COLORS[k % 10])
+    axes[0].axhline(1e-2, color="k", ls="--", lw=0.8, label="target 1e-2")
+    axes[0].set_yscale("symlog", linthresh=1e-3)
+    axes[0].set_ylim(bottom=0)
+    axes[0].set_ylabel("max two-piece barrier over pairs (training loss)")
+    axes[1].set_ylabel("min test accuracy on the spokes")
+    axes[2].axhline(1.2649, color="k", ls="--", lw=0.8, label="shared-center bound (K = 5)")
+    axes[2].set_ylabel("max G over pairs")
+    for ax in axes:
+        ax.set_xlabel("center steps")
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=7)
+    axes[2].legend(fontsize=7)
+    caption(fig, "Star-center optimization traced every check (params_star*_trace.csv); "
+                 "open circle: the plateau rule stopped the run there")
+    save(fig, "star_trace.png")
+
+
+def geodesic_tradeoff():
+    """Per-pair two-piece paths: barrier against G for each λ, beside the issue's goal box."""
+    rows = read("params_geodesic.csv")
+    fig, ax = plt.subplots(figsize=(7.5, 5))
+    lambdas = sorted({num(r, "lambda") for r in rows})
+    for k, lam in enumerate(lambdas):
+        sel = [r for r in rows if num(r, "lambda") == lam]
+        ax.scatter([num(r, "geodesic_bound") for r in sel], [num(r, "barrier") for r in sel],
+                   color=COLORS[k % 10], label=f"λ = {lam:g}", s=28)
+    for pair in dict.fromkeys((r["i"], r["j"]) for r in rows):
+        pts = sorted((num(r, "lambda"), num(r, "geodesic_bound"), num(r, "barrier"))
+                     for r in rows if (r["i"], r["j"]) == pair)
+        ax.plot([p[1] for p in pts], [p[2] for p in pts], color="0.6", lw=0.8, zorder=0)
+    ax.add_patch(matplotlib.patches.Rectangle((1, 0), 0.05, 0.05, fill=False, ls="--",
+                                              ec="k", label="goal: G ≤ 1.05, barrier ≤ 0.05"))
+    ax.set_xlabel("G = two-piece length / ‖θ_i − θ_j‖")
+    ax.set_ylabel("barrier of θ_i → center → θ_j (training loss)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    caption(fig, "Per-pair centers over λ (params_geodesic.csv): grey lines join one pair's λ values")
+    save(fig, "geodesic_tradeoff.png")
+
+
 FIGURES_LIST = [thresholds, percolation_curves, lattice_vs_iid, lattice_growth,
                 lattice_certificates, training_curves, path_profiles, adversarial_boxplots, roc,
-                star_profiles, star_barriers, teacher_student, resnet_barrier_evolution,
+                star_profiles, star_barriers, star_trace, geodesic_tradeoff, teacher_student, resnet_barrier_evolution,
                 resnet_untrained_bypass]
 
 
