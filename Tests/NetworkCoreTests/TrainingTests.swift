@@ -5,29 +5,29 @@ import Support
 
 @Suite(.serialized) struct TrainingTests {
     /// Writes a plain (uncompressed) IDX file; gzread reads plain files as well as gzip.
-    func writeIDX(_ path: String, shape: [Int], bytes: [UInt8]) {
+    func writeIDX(_ path: String, shape: [Int], bytes: [UInt8]) throws {
         var out: [UInt8] = [0, 0, 8, UInt8(shape.count)]
         for d in shape { out += [UInt8(d >> 24 & 255), UInt8(d >> 16 & 255), UInt8(d >> 8 & 255), UInt8(d & 255)] }
-        FileManager.default.createFile(atPath: path, contents: Data(out + bytes))
+        try Data(out + bytes).write(to: URL(fileURLWithPath: path))
     }
 
     @Test func idxDirectoryLoadsAndScalesPixels() throws {
         let dir = (temporaryPath("x") as NSString).deletingLastPathComponent
-        writeIDX(dir + "/train-images-idx3-ubyte", shape: [2, 2, 3], bytes: [0, 255, 51, 102, 0, 0, 1, 2, 3, 4, 5, 6])
-        writeIDX(dir + "/train-labels-idx1-ubyte", shape: [2], bytes: [3, 9])
+        try writeIDX(dir + "/train-images-idx3-ubyte", shape: [2, 2, 3], bytes: [0, 255, 51, 102, 0, 0, 1, 2, 3, 4, 5, 6])
+        try writeIDX(dir + "/train-labels-idx1-ubyte", shape: [2], bytes: [3, 9])
         let d = try MNISTFormat.load(.train, directory: dir)
         #expect(d.shape == [1, 2, 3])
         #expect(d.labels == [3, 9])
         #expect(d.images[1] == 1 && abs(d.images[2] - 0.2) < 1e-7 && d.images[0] == 0)
         // Mismatched counts and a missing split are one-line errors.
-        writeIDX(dir + "/t10k-images-idx3-ubyte", shape: [2, 2, 3], bytes: [UInt8](repeating: 0, count: 12))
-        writeIDX(dir + "/t10k-labels-idx1-ubyte", shape: [3], bytes: [0, 1, 2])
+        try writeIDX(dir + "/t10k-images-idx3-ubyte", shape: [2, 2, 3], bytes: [UInt8](repeating: 0, count: 12))
+        try writeIDX(dir + "/t10k-labels-idx1-ubyte", shape: [3], bytes: [0, 1, 2])
         #expect(throws: ModeLatticeError.self) { try MNISTFormat.load(.test, directory: dir) }
         do { _ = try MNISTFormat.load(.train, directory: dir + "/nowhere") } catch let e as ModeLatticeError {
             #expect(e.kind == .io && e.message.contains("train-images-idx3-ubyte"))
         }
         // A header that lies about the size.
-        writeIDX(dir + "/train-images-idx3-ubyte", shape: [3, 2, 3], bytes: [UInt8](repeating: 0, count: 12))
+        try writeIDX(dir + "/train-images-idx3-ubyte", shape: [3, 2, 3], bytes: [UInt8](repeating: 0, count: 12))
         #expect(throws: ModeLatticeError.self) { try MNISTFormat.load(.train, directory: dir) }
     }
 
