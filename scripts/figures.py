@@ -595,31 +595,20 @@ def star_barriers():
     axes[1].set_xlabel("min accuracy on the direct segment")
     axes[1].set_ylabel("min accuracy on the center path")
     axes[1].set_title("worst accuracy along each path")
-    # geodesic_bound is compared in whichever unit it is in: a length (like two_piece_length)
-    # or a ratio to the distance (like G).
+    # G = two-piece length / distance per pair, beside the smallest max G any shared center can
+    # reach for K equidistant minima, sqrt(2(K-1)/K) (StarGeometry).
     dist = [num(r, "distance") for r in rows]
-    length = [num(r, "two_piece_length") for r in rows]
-    bound = [num(r, "geodesic_bound") for r in rows]
-    ratio = [x / d if d else math.nan for x, d in zip(length, dist)]
-    fl, fb = finite(length), finite(bound)
-    as_length = bool(fl and fb) and 1 / 3 < statistics.median(fb) / statistics.median(fl) < 3
-    measured = length if as_length else ratio
-    unit = "length" if as_length else "length / distance"
-    if fb:
-        axes[2].scatter(bound, measured, s=18, color=COLORS[2])
-        both = finite(bound + measured)
-        lim = [min(both) * 0.97, max(both) * 1.03]
-        axes[2].plot(lim, lim, "k:", lw=1, label="measured = bound")
-        axes[2].set_xlabel(f"geodesic_bound ({unit})")
-        axes[2].set_ylabel(f"two-piece path {unit}")
-        axes[2].set_title("two-piece path through the center vs the geodesic bound", fontsize=10)
-        axes[2].legend(fontsize=8)
-    else:
-        axes[2].scatter(dist, ratio, s=18, color=COLORS[2])
-        axes[2].axhline(1, color="k", lw=0.8)
-        axes[2].set_xlabel("distance ‖θ_i − θ_j‖")
-        axes[2].set_ylabel("two-piece length / distance")
-        axes[2].set_title("two-piece path length relative to the segment")
+    g = [num(r, "geodesic_bound") for r in rows]
+    k = len({r["i"] for r in rows} | {r["j"] for r in rows})
+    axes[2].scatter(dist, g, s=18, color=COLORS[2], label="G of each pair")
+    if k >= 2:
+        axes[2].axhline(math.sqrt(2 * (k - 1) / k), color="k", ls="--", lw=0.8,
+                        label=f"shared-center bound √(2(K−1)/K), K = {k}")
+    axes[2].axhline(1, color="k", lw=0.6)
+    axes[2].set_xlabel("distance ‖θ_i − θ_j‖")
+    axes[2].set_ylabel("G = (‖θ_i − c‖ + ‖c − θ_j‖) / ‖θ_i − θ_j‖")
+    axes[2].set_title("two-piece length through the shared center")
+    axes[2].legend(fontsize=8)
     for ax in axes:
         ax.grid(alpha=0.3)
     caption(fig, f"Star center for {len(rows)} pairs of minima (params_star.csv): barriers, "
