@@ -128,6 +128,11 @@ public struct BypassResult: Sendable {
 }
 
 public enum BarrierBypass {
+    /// Revision of the bypass's results, part of every checkpoint fingerprint that stores bypass
+    /// outcomes: bump it whenever a change alters them, so a `.partial.jsonl` written by an older
+    /// algorithm starts afresh instead of mixing in. 2: the best path seen is returned, with a status.
+    public static let revision = 2
+
     /// Bends A → C in `rounds` rounds: each round replaces every segment that has a barrier
     /// (its highest point is interior) by two, through the optimized barrier point, when that point
     /// lowers the segment's barrier (otherwise the segment stays). One round gives A → B′ → C; two

@@ -74,7 +74,8 @@ struct InputPairsCommand: ParsableCommand {
             ("points", input.points), ("class", classIndex), ("bypass", bypass), ("bypass_mode", bypassMode.rawValue),
             ("rounds", rounds), ("early_stop", !noEarlyStop)])
         let checkpoint = try Checkpoint<Outcome>(output: output, fingerprint: InputOutput.fingerprint(
-            "input pairs", parameters, seed: options.seed, generator: options.generator))
+            "input pairs", parameters.merging(["bypass_revision": String(BarrierBypass.revision)]) { $1 },
+            seed: options.seed, generator: options.generator))
         let progress = ProgressLine("input pairs", total: pairs, quiet: options.quiet)
         let seed = options.seed, generator = options.rng, kind = self.kind, points = input.points
         let bypass = self.bypass, rounds = self.rounds

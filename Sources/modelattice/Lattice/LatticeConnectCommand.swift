@@ -48,7 +48,7 @@ struct LatticeConnectCommand: ParsableCommand {
             "steps": String(steps), "axes": String(axes), "open": rule.description, "budget": String(budget),
             "weight": String(weight), "bypass": String(bypass),
         ]
-        let fingerprint = "lattice connect v\(ModeLatticeVersion.string) seed=\(options.seed) rng=\(options.generator) "
+        let fingerprint = "lattice connect v\(ModeLatticeVersion.string) bypass_revision=\(BarrierBypass.revision) seed=\(options.seed) rng=\(options.generator) "
             + parameters.keys.sorted().map { "\($0)=\(parameters[$0]!)" }.joined(separator: " ")
         let checkpoint = try Checkpoint<ConnectRow>(output: output, fingerprint: fingerprint)
         let progress = ProgressLine("lattice connect", total: pairs, quiet: options.quiet)
