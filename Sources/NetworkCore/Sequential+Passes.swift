@@ -44,6 +44,34 @@ extension Sequential {
         return ws.activations[layers.count]
     }
 
+    /// One gradient evaluation of the mean softmax cross-entropy ℓ̄ = (1/N) Σ_n ℓ_n over a labelled
+    /// batch (``CrossEntropy``): forward in `mode` (training mode may update buffers such as
+    /// BatchNorm running statistics), then backward of ℓ̄ into `ws.parameterGradient` [P], without
+    /// the input gradient. The shared step of training, of evolution runs and of star-center risks.
+    /// - Parameters:
+    ///   - x: [≥ batch, input size]; labels: [≥ batch].
+    ///   - logitGradient: the caller's scratch, [≥ batch, output size].
+    /// - Returns: Σ_n ℓ_n (Double) and the number of examples whose arg-max logit is the label.
+    @discardableResult
+    public mutating func crossEntropyGradient(_ x: [Float], labels: [Int32], batch n: Int, workspace ws: Workspace,
+                                              logitGradient: inout [Float], mode: LayerMode = .training) -> (lossSum: Double, correct: Int) {
+        precondition(x.count >= n * inputSize && labels.count >= n && logitGradient.count >= n * outputSize,
+                     "batch \(n) exceeds the buffers given")
+        let k = outputSize
+        return x.withUnsafeBufferPointer { xp in
+            labels.withUnsafeBufferPointer { yp in
+                logitGradient.withUnsafeMutableBufferPointer { gp in
+                    let z = mode == .training ? forwardTraining(xp.baseAddress!, batch: n, workspace: ws)
+                                              : forward(xp.baseAddress!, batch: n, workspace: ws)
+                    let r = CrossEntropy.evaluate(logits: z, labels: yp.baseAddress!, batch: n, classes: k,
+                                                  gradient: gp.baseAddress!, scale: 1 / Float(n))
+                    backward(gp.baseAddress!, batch: n, workspace: ws, inputGradient: false, mode: mode)
+                    return r
+                }
+            }
+        }
+    }
+
     /// Backpropagates dy = ∂L/∂output [batch, output size] through the last forward pass in `ws`.
     /// - Parameters:
     ///   - inputGradient: compute ∂L/∂x into `ws.inputGradient` [batch, input size].

@@ -101,17 +101,7 @@ public enum Training {
                         }
                     }
                 }
-                let r = xb.withUnsafeBufferPointer { xp in
-                    yb.withUnsafeBufferPointer { yp in
-                        dz.withUnsafeMutableBufferPointer { dzp in
-                            let z = model.forwardTraining(xp.baseAddress!, batch: n, workspace: ws)
-                            let r = CrossEntropy.evaluate(logits: z, labels: yp.baseAddress!, batch: n, classes: k,
-                                                          gradient: dzp.baseAddress!, scale: 1 / Float(n))
-                            model.backward(dzp.baseAddress!, batch: n, workspace: ws, inputGradient: false, mode: .training)
-                            return r
-                        }
-                    }
-                }
+                let r = model.crossEntropyGradient(xb, labels: yb, batch: n, workspace: ws, logitGradient: &dz)
                 step += 1
                 let batchLoss = r.lossSum / Double(n)
                 guard batchLoss.isFinite else {

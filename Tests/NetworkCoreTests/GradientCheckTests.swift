@@ -164,4 +164,36 @@ import Support
         }
         #expect(relativeError(gAll, gSum) < 1e-5)
     }
+
+    /// crossEntropyGradient: the returned loss sum is Σ_n CE(f(x_n), y_n) and the gradient in the
+    /// workspace is ∂/∂θ of the batch mean, against central finite differences of that mean.
+    @Test func crossEntropyGradientMatchesFiniteDifferences() throws {
+        var model = try ArchitectureSpec.build("mlp:6-5-4:tanh")
+        model.parameters = gaussianValues(model.parameterCount, seed: 31, sigma: 0.7)
+        let n = 3
+        let x = gaussianValues(n * 6, seed: 32)
+        let labels: [Int32] = [0, 3, 1]
+        let ws = Workspace(model: model, capacity: n)
+        var scratch = [Float](repeating: 0, count: n * 4)
+        func meanLoss(_ theta: [Float]) -> Double {
+            var m = model
+            m.parameters = theta
+            let w = Workspace(model: m, capacity: n)
+            let z = x.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: m.forward($0.baseAddress!, batch: n, workspace: w), count: n * 4)) }
+            let r = z.withUnsafeBufferPointer { zp in labels.withUnsafeBufferPointer { CrossEntropy.evaluate(logits: zp.baseAddress!, labels: $0.baseAddress!, batch: n, classes: 4) } }
+            return r.lossSum / Double(n)
+        }
+        let r = model.crossEntropyGradient(x, labels: labels, batch: n, workspace: ws, logitGradient: &scratch)
+        #expect(abs(r.lossSum / Double(n) - meanLoss(model.parameters)) < 1e-6)
+        let g = ws.parameterGradient.map(Double.init)
+        var fd = [Double](repeating: 0, count: g.count)
+        let h: Float = 1e-2
+        for j in g.indices {
+            var plus = model.parameters, minus = model.parameters
+            plus[j] += h
+            minus[j] -= h
+            fd[j] = (meanLoss(plus) - meanLoss(minus)) / Double(2 * h)
+        }
+        #expect(relativeError(g, fd) < 2e-3, "relative error \(relativeError(g, fd))")
+    }
 }

@@ -56,19 +56,8 @@ public final class StarNetworkRisk {
     public func callAsFunction(_ theta: [Float], _ step: Int) throws -> (loss: Double, gradient: [Float]) {
         try prepare(step)
         model.parameters = theta
-        let b = batchSize, k = model.outputSize
-        let m = model, ws = workspace
-        let lossSum = xb.withUnsafeBufferPointer { xp in
-            yb.withUnsafeBufferPointer { yp in
-                dz.withUnsafeMutableBufferPointer { dp in
-                    let z = m.forward(xp.baseAddress!, batch: b, workspace: ws)
-                    let r = CrossEntropy.evaluate(logits: z, labels: yp.baseAddress!, batch: b, classes: k,
-                                                  gradient: dp.baseAddress!, scale: 1 / Float(b))
-                    m.backward(dp.baseAddress!, batch: b, workspace: ws, inputGradient: false)
-                    return r.lossSum
-                }
-            }
-        }
-        return (lossSum / Double(b), ws.parameterGradient)
+        let lossSum = model.crossEntropyGradient(xb, labels: yb, batch: batchSize, workspace: workspace,
+                                                 logitGradient: &dz, mode: .inference).lossSum
+        return (lossSum / Double(batchSize), workspace.parameterGradient)
     }
 }

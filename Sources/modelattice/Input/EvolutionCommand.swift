@@ -206,17 +206,7 @@ struct BatchTrainer {
         }
         var dz = [Float](repeating: 0, count: b * k)      // [B, K]
         let ws = workspace
-        let lossSum = x.withUnsafeBufferPointer { xp in
-            y.withUnsafeBufferPointer { yp in
-                dz.withUnsafeMutableBufferPointer { dzp in
-                    let z = model.forwardTraining(xp.baseAddress!, batch: b, workspace: ws)
-                    let r = CrossEntropy.evaluate(logits: z, labels: yp.baseAddress!, batch: b, classes: k,
-                                                  gradient: dzp.baseAddress!, scale: 1 / Float(b))
-                    model.backward(dzp.baseAddress!, batch: b, workspace: ws, inputGradient: false, mode: .training)
-                    return r.lossSum
-                }
-            }
-        }
+        let lossSum = model.crossEntropyGradient(x, labels: y, batch: b, workspace: ws, logitGradient: &dz).lossSum
         guard lossSum.isFinite else { throw ModeLatticeError.software("training loss became non-finite") }
         optimizer.step(&model.parameters, gradient: ws.parameterGradient)
         return lossSum / Double(b)
