@@ -32,6 +32,13 @@ enum FieldBench {
                              baseline: labels * 1e3, unit: "ms")
                 print(String(format: "  of which synthesis (noise + FFT): %.1f ms; spectrum setup once per run: %.1f ms; target <= 500 ms per trial",
                              synthesis * 1e3, setup * 1e3))
+                let trialCPU = try PercolationBench.threadCPUTime { _ = try field.trial(t) }
+                let labelsCPU = try PercolationBench.threadCPUTime {
+                    _ = try ClusterLabeling.label(occupied: mask, lattice: lattice)
+                    _ = try ClusterLabeling.label(occupied: mask, lattice: open)
+                }
+                print(String(format: "  thread CPU time of one more trial (less sensitive to a loaded machine): %.1f ms, baseline %.1f ms (x%.2f)",
+                             trialCPU * 1e3, labelsCPU * 1e3, trialCPU / labelsCPU))
             }
         }
     }
