@@ -214,6 +214,25 @@ import Support
         #expect(abs(realised[4] - pow(17, -0.3)) < 0.05, "clamping moved C(4) to \(realised[4])")
     }
 
+    /// A run that finds trials in its checkpoint (as an interrupted run leaves them, JSON lines)
+    /// uses them and ends with exactly the uninterrupted trials, covariances included.
+    @Test func resumesFromACheckpoint() throws {
+        let dir = NSTemporaryDirectory() + "modelattice-field-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lattice = try HypercubicLattice(dimension: 2, side: 20, boundary: .periodic)
+        let experiment = try FieldPercolation(lattice: lattice, correlation: .gaussian(xi: 1.5), openFraction: 0.6,
+                                              seed: 9, measuresCovariance: true)
+        let full = try experiment.run(trials: 6, threads: 2)
+        let interrupted = try Checkpoint<FieldPercolation.Trial>(output: dir + "/f.csv", fingerprint: "field test")
+        for t in [0, 2, 3] { interrupted.record(index: t, value: full[t]) }
+        let checkpoint = try Checkpoint<FieldPercolation.Trial>(output: dir + "/f.csv", fingerprint: "field test")
+        #expect(checkpoint.restored.count == 3 && checkpoint.restored[2] == full[2])
+        let resumed = try experiment.run(trials: 6, threads: 2, checkpoint: checkpoint)
+        #expect(resumed == full)
+        #expect(experiment.covarianceTable(resumed) == experiment.covarianceTable(full))
+    }
+
     /// Trials depend on the seed only: identical at 1 and 2 threads, and on a recomputation.
     @Test func trialsDoNotDependOnThreads() throws {
         let lattice = try HypercubicLattice(dimension: 2, side: 48, boundary: .periodic)
