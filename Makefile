@@ -21,7 +21,10 @@ run: build
 	@bash scripts/figures.sh results || echo "figures: not rendered (see above)"
 
 # Numeric code runs 10-100x slower in debug builds, so the tests build in release with testing on.
+# The interop suite (Tests/InteropTests) needs torch 2.13.0+cpu, safetensors and numpy in .venv:
+# installed here when missing. Without them the suite fails under CI=true and is skipped otherwise.
 test: deps
+	@bash scripts/interop/install.sh || echo "interop: PyTorch not installed in .venv; the interop suite fails under CI=true, is skipped otherwise" >&2
 	$(SWIFT) build $(TEST_FLAGS) --product modelattice
 	$(SWIFT) test $(TEST_FLAGS)
 
