@@ -61,6 +61,8 @@ let package = Package(
         .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "NetworkCore", "Percolation", "Support"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Support"]),
         .testTarget(name: "CLITests", dependencies: ["Support", "Experiments"]),
+        // ModeLattice beside PyTorch (scripts/interop/torch_side.py in the project's .venv).
+        .testTarget(name: "InteropTests", dependencies: ["Connectivity", "NetworkCore", "Support"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -23,8 +23,27 @@ import Support
 /// stop) an iterate is checked when CE(B′) is below the best maximum so far (a necessary condition
 /// for a lower one), at back-off intervals 1, 2, 4, … ≤ `freeCheckInterval` steps. If no candidate
 /// beats the straight segment, B is returned and the bypass keeps that segment straight.
+///
+/// The seed paper's released procedure (``ConnectivityProtocol/vrabel2024``) differs in two
+/// switches: `projection = .gradient` projects only the gradient before the Adam step (so Adam's
+/// per-coordinate scaling may move B′ a little along C − A), and `selection = .lastIterate` returns
+/// the last iterate and always bends the path through it, whether or not it lowers the barrier.
 public struct BypassSettings: Sendable, Codable, Equatable {
     public enum Mode: String, Sendable, Codable { case projected, free }
+    /// What the projected mode keeps orthogonal to C − A.
+    public enum Projection: String, Sendable, Codable {
+        /// The gradient, the Adam step and the displacement B′ − B (B′ stays on the hyperplane).
+        case exact
+        /// Only the gradient, g ← g − (g·v / v·v)·v with v = C − A, before the Adam step.
+        case gradient
+    }
+    /// Which iterate becomes B′.
+    public enum Selection: String, Sendable, Codable {
+        /// The candidate with the lowest bent-segment peak (B itself when none beats it).
+        case bestSeen = "best_seen"
+        /// The last iterate, inserted into the path unconditionally.
+        case lastIterate = "last_iterate"
+    }
     public var mode: Mode
     public var learningRate: Double
     public var iterations: Int
@@ -37,13 +56,16 @@ public struct BypassSettings: Sendable, Codable, Equatable {
     public var lossThreshold: Double
     /// Points per segment for the loss profiles (and the early-stop check).
     public var pointsPerSegment: Int
+    public var projection: Projection
+    public var selection: Selection
     /// Longest interval, in steps, between two checks of the bent segment's barrier in free mode
     /// and without early stop (projected mode with early stop keeps its interval of 32).
     public static let freeCheckInterval = 256
 
     public init(mode: Mode, learningRate: Double, iterations: Int, deviationWeight: Double, tvWeight: Double,
                 weightDecay: Double, earlyStop: Bool, gapFraction: Double, gapFloor: Double,
-                lossThreshold: Double, pointsPerSegment: Int) {
+                lossThreshold: Double, pointsPerSegment: Int, projection: Projection = .exact,
+                selection: Selection = .bestSeen) {
         self.mode = mode
         self.learningRate = learningRate
         self.iterations = iterations
@@ -55,6 +77,8 @@ public struct BypassSettings: Sendable, Codable, Equatable {
         self.gapFloor = gapFloor
         self.lossThreshold = lossThreshold
         self.pointsPerSegment = pointsPerSegment
+        self.projection = projection
+        self.selection = selection
     }
 
     /// The protocol for trained networks: Adam lr 0.005, ≤ 1024 steps, w = 0.1, λ_tv = 1e-8, early stop.
@@ -96,7 +120,8 @@ public struct BypassPoint: Sendable, Codable {
     public var bestStep: Int
     /// Highest loss on the segment through B′ (on the straight segment when `bestStep` is 0).
     public var segmentBarrierMax: Double
-    /// Whether B′ bends the segment (an iterate beat the straight segment).
+    /// Whether B′ bends the segment: an iterate beat the straight segment (best-seen selection),
+    /// or the optimizer took at least one step (last-iterate selection).
     public var improves: Bool { bestStep > 0 }
 }
 
@@ -178,7 +203,7 @@ public enum BarrierBypass {
             : (optimized.allSatisfy { $0.stop == .criterion } ? .met : .stepCap)
         var profile = try LossProfile.along(path, classifier: classifier, target: target,
                                             pointsPerSegment: settings.pointsPerSegment)
-        if let straight, path.segmentCount > 1,
+        if settings.selection == .bestSeen, let straight, path.segmentCount > 1,
            Barrier(profile: profile).barrierMax > Barrier(profile: straight).barrierMax {
             // Each inserted point lowered its own segment's peak, so this takes a rounding
             // difference between batched profiles; the straight path is then the better path.
@@ -221,6 +246,7 @@ public enum BarrierBypass {
         // The best candidate so far by the bent segment's peak; B (step 0) is the straight segment.
         var best = (x: anchor, step: 0, peak: segmentBarrier.barrierMax, loss: segmentBarrier.barrierMax)
         var lastChecked = -1
+        let tracksBest = settings.selection == .bestSeen
         func check(_ l: Double) throws -> Barrier {
             let bent = InputPolyline(vertices: [a, x.map { Float($0) }, c], alphas: [0, 0.5, 1])
             let profile = try LossProfile.along(bent, classifier: classifier, target: target,
@@ -255,7 +281,7 @@ public enum BarrierBypass {
                     interval = min(interval * 2, maxInterval)
                 }
             } else {
-                if steps > 0 && l < best.peak && steps >= nextCheck {
+                if tracksBest && steps > 0 && l < best.peak && steps >= nextCheck {
                     _ = try check(l)
                     nextCheck = steps + interval
                     interval = min(interval * 2, maxInterval)
@@ -279,17 +305,25 @@ public enum BarrierBypass {
                 project(&gradient)
             }
             var step = adam.step(gradient: gradient, at: x)
-            project(&step)
+            if settings.projection == .exact { project(&step) }
             for i in 0..<n { x[i] += step[i] }
-            if settings.mode == .projected {
+            if settings.mode == .projected && settings.projection == .exact {
                 var d = (0..<n).map { x[$0] - anchor[$0] }
                 project(&d)
                 for i in 0..<n { x[i] = anchor[i] + d[i] }
             }
             steps += 1
         }
-        // The last iterate is a candidate too (when it could beat the best and was not just checked).
-        if steps > 0 && lastChecked != steps && loss < best.peak { _ = try check(loss) }
+        if tracksBest {
+            // The last iterate is a candidate too (when it could beat the best and was not just checked).
+            if steps > 0 && lastChecked != steps && loss < best.peak { _ = try check(loss) }
+        } else if steps > 0 {
+            // Last-iterate selection: B′ is where the optimizer stopped, whatever its bent segment's peak.
+            let bent = InputPolyline(vertices: [a, x.map { Float($0) }, c], alphas: [0, 0.5, 1])
+            let peak = Barrier(profile: try LossProfile.along(bent, classifier: classifier, target: target,
+                                                              pointsPerSegment: settings.pointsPerSegment)).barrierMax
+            best = (x, steps, peak, loss)
+        }
         x = best.x
         loss = best.loss
         let point = x.map { Float($0) }
