@@ -106,46 +106,68 @@ def site_pc():
 
 
 def thresholds():
-    """Estimated p_c(d) beside literature values; (2d-1)·p_c approaching 1 from above."""
+    """Per row: z = (estimate − literature)/σ with ±1σ/±3σ bands; relative error σ/p_c; (2d−1)·p_c."""
     rows = read("percolation_thresholds.csv")
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
-    dims = []
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
+    dims, zall = [], []
+    offset = {"site": -0.12, "bond": 0.12}
     for kind, marker, color in [("site", "o", COLORS[0]), ("bond", "s", COLORS[1])]:
         sel = sorted((r for r in rows if r["kind"] == kind), key=lambda r: num(r, "dim"))
         if not sel:
             continue
         d = [num(r, "dim") for r in sel]
         dims += d
+        x = [v + offset[kind] for v in d]
         est = [num(r, "estimate") for r in sel]
         se = [num(r, "stderr") for r in sel]
+        stat = [num(r, "statistical_error") if "statistical_error" in r else math.nan for r in sel]
         lit = [num(r, "literature") for r in sel]
-        axes[0].errorbar(d, est, yerr=se, fmt=marker, color=color, mfc="none", capsize=3,
-                         label=f"{kind}: ModeLattice estimate ± s.e.")
-        axes[0].plot(d, lit, "x", color=color, ms=8, label=f"{kind}: literature")
-        axes[1].errorbar(d, [num(r, "times_2d_minus_1") for r in sel],
-                         yerr=[s * (2 * x - 1) for s, x in zip(se, d)], fmt=marker, color=color,
+        z = [num(r, "z") if "z" in r else (e - l) / s for r, e, l, s in zip(sel, est, lit, se)]
+        zall += z
+        axes[0].plot(x, z, marker, color=color, mfc="none", ms=7, label=f"{kind}: z with stderr")
+        zs = [(e - l) / s for e, l, s in zip(est, lit, stat)]
+        if finite(zs):
+            axes[0].plot(x, zs, ".", color=color, ms=5, alpha=0.6,
+                         label=f"{kind}: against statistical error alone")
+        axes[1].plot(x, [s / e for s, e in zip(se, est)], marker, color=color, mfc="none",
+                     label=f"{kind}: stderr / estimate")
+        if finite(stat):
+            axes[1].plot(x, [s / e for s, e in zip(stat, est)], ".", color=color, alpha=0.6,
+                         label=f"{kind}: statistical only")
+        axes[2].errorbar(d, [num(r, "times_2d_minus_1") for r in sel],
+                         yerr=[s * (2 * v - 1) for s, v in zip(se, d)], fmt=marker, color=color,
                          mfc="none", capsize=3, label=f"{kind}: ModeLattice")
-        axes[1].plot(d, [p * (2 * x - 1) for p, x in zip(lit, d)], "x", color=color, ms=8,
+        axes[2].plot(d, [p * (2 * v - 1) for p, v in zip(lit, d)], "x", color=color, ms=8,
                      label=f"{kind}: literature")
     lo, hi = min(dims), max(dims)
-    dd = [lo + (hi - lo) * i / 200 for i in range(201)]
-    axes[0].plot(dd, [1 / (2 * x - 1) for x in dd], "k--", lw=0.8, label="1/(2d−1)")
-    axes[0].plot(dd, [1 / (2 * x) for x in dd], "k:", lw=1, label="1/(2d)")
-    axes[0].set_yscale("log")
+    axes[0].axhspan(-3, 3, color="0.92", zorder=0, label="±3σ")
+    axes[0].axhspan(-1, 1, color="0.80", zorder=0, label="±1σ")
+    axes[0].axhline(0, color="k", lw=0.8)
+    top = max([4.0] + [abs(v) + 0.5 for v in finite(zall)])
+    axes[0].set_ylim(-top, top)
     axes[0].set_xlabel("dimension d")
-    axes[0].set_ylabel("percolation threshold p_c (log scale)")
-    axes[0].set_title("p_c(d) on Z^d")
-    axes[0].legend(fontsize=8)
-    axes[1].axhline(1, color="k", lw=0.8)
-    axes[1].plot(dd, [(2 * x - 1) / (2 * x) for x in dd], "k:", lw=1, label="(2d−1)·1/(2d)")
+    axes[0].set_ylabel("(estimate − literature) / σ")
+    axes[0].set_title("deviation from the literature per row")
+    axes[0].legend(fontsize=7, loc="best")
+    for level, text in [(1e-4, "target d ≥ 4"), (3e-4, "target d = 2–3")]:
+        axes[1].axhline(level, color="k", lw=0.8, ls="--")
+        axes[1].annotate(text, (hi + 0.3, level), fontsize=7, va="bottom", ha="right")
+    axes[1].set_yscale("log")
     axes[1].set_xlabel("dimension d")
-    axes[1].set_ylabel("(2d − 1)·p_c")
-    axes[1].set_title("(2d − 1)·p_c → 1 from above")
-    axes[1].legend(fontsize=8)
+    axes[1].set_ylabel("relative error σ / p_c")
+    axes[1].set_title("relative error per row")
+    axes[1].legend(fontsize=7)
+    dd = [lo + (hi - lo) * i / 200 for i in range(201)]
+    axes[2].axhline(1, color="k", lw=0.8)
+    axes[2].plot(dd, [(2 * v - 1) / (2 * v) for v in dd], "k:", lw=1, label="(2d−1)·1/(2d)")
+    axes[2].set_xlabel("dimension d")
+    axes[2].set_ylabel("(2d − 1)·p_c")
+    axes[2].set_title("(2d − 1)·p_c → 1 from above")
+    axes[2].legend(fontsize=8)
     for ax in axes:
         ax.set_xticks(range(int(lo), int(hi) + 1))
-    caption(fig, "Site and bond percolation thresholds of Z^d (percolation_thresholds.csv): "
-                 "estimates vs literature, and (2d−1)·p_c compared with 1")
+    caption(fig, "Site and bond percolation thresholds of Z^d (percolation_thresholds.csv): z of each row "
+                 "against the literature (bands ±1σ, ±3σ), relative error, and (2d−1)·p_c compared with 1")
     save(fig, "thresholds.png")
 
 

@@ -39,14 +39,21 @@ import Support
         #expect(throws: ModeLatticeError.self) { try Self.run(65, .bond, seed: 1, threads: 1, samples: 2, size: 4096) }
     }
 
-    /// times_2d_minus_1 = estimate·(2d − 1) and deviation_sigma as defined by the CLI contract.
+    /// stderr² = statistical² + systematic², z and times_2d_minus_1 as defined by the CLI contract.
     @Test func tableRowFollowsContract() throws {
-        let e = try Self.run(10, .bond, seed: 3, threads: 2, samples: 4, size: 4096)
+        let e = try Self.run(10, .bond, seed: 3, threads: 2, samples: 12, size: 4096)
         let row = ThresholdTable.row(e)
         #expect(row.count == ThresholdTable.columns.count)
+        #expect(!ThresholdTable.columns.contains("seconds"))
         #expect(row[0] == .int(10) && row[1] == .text("bond") && row[2] == .text("growth"))
-        #expect(row[8] == .double(e.estimate * 19))
-        #expect(row[7] == .double((e.estimate - 0.0530925842) / e.stderr))
-        #expect(row[9] == .int(4))
+        #expect(row[4] == .double(e.statisticalError) && row[5] == .double(e.systematicError))
+        #expect(abs(e.stderr - (e.statisticalError * e.statisticalError + e.systematicError * e.systematicError).squareRoot()) < 1e-15)
+        #expect(e.systematicError > 0)
+        #expect(row[9] == .text("Mertens & Moore PRE 98 022120 (2018)"))
+        let lit = 0.0530925842, litErr = 0.0000000002
+        #expect(row[10] == .double((e.estimate - lit) / (e.stderr * e.stderr + litErr * litErr).squareRoot()))
+        #expect(row[11] == .double(e.chi2PerDof) && e.chi2PerDof > 0)
+        #expect(row[12] == .double(e.estimate * 19))
+        #expect(row[13] == .int(12))
     }
 }

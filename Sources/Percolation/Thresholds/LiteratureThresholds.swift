@@ -1,6 +1,6 @@
 /// Literature values of the site and bond percolation thresholds of Z^d, d = 2...13, with their
 /// quoted uncertainties and sources: a copy of `reference/thresholds.csv` (a test checks that the two
-/// agree). Used only to *compare* computed estimates (`deviation_sigma`), never as an estimate.
+/// agree). Used only to *compare* computed estimates (`z`), never as an estimate.
 public struct LiteratureThreshold: Sendable, Equatable {
     public var dimension: Int
     public var kind: ThresholdKind

@@ -11,8 +11,9 @@ import Support
 /// Each Newman–Ziff trial (``NewmanZiffSweep``) yields the addition n* at which wrapping first
 /// appears; in the canonical ensemble at p that trial contributes R_i(p) = P(Bin(M, p) ≥ n*)
 /// (M additions). p_L solves mean_i R_i(p) = R* (bisection); its standard error is
-/// se(R_i(p_L)) / R'(p_L) (delta method). The same is done at L/2, and the remaining bias is
-/// max(|p_L − p_{L/2}|, 2·se of that difference) / (2^(11/4) − 1), added in quadrature.
+/// se(R_i(p_L)) / R'(p_L) (delta method). The same is done at L/2; the systematic error is the
+/// finite-size shift left at L measured from the data, |p_L − p_{L/2}| / (2^(11/4) − 1) (the
+/// L^(−11/4) term that separates p_L from p_{L/2}), added in quadrature.
 public enum WrappingThreshold {
     /// R* for wrapping along either axis of a square torus.
     public static let universalWrappingAny = 0.690473725
@@ -55,13 +56,12 @@ public enum WrappingThreshold {
         guard firstWrap[0].count >= 1 else { throw ModeLatticeError.software("stopped before any trial finished; no estimate") }
         let main = crossing(firstWrap[0], additions: sweeps[0].additions)
         let check = crossing(firstWrap[1], additions: sweeps[1].additions)
-        let difference = main.p - check.p
-        let differenceError = (main.se * main.se + check.se * check.se).squareRoot()
-        let bias = max(abs(difference), 2 * differenceError) / (Foundation.pow(2, 11.0 / 4.0) - 1)
+        let bias = abs(main.p - check.p) / (Foundation.pow(2, 11.0 / 4.0) - 1)
         let examined = firstWrap[0].count * (sweeps[0].additions + sweeps[1].additions)
         return ThresholdEstimate(
             dimension: 2, kind: s.kind, method: "wrapping", estimate: main.p,
-            stderr: (main.se * main.se + bias * bias).squareRoot(), statisticalError: main.se, biasError: bias,
+            stderr: (main.se * main.se + bias * bias).squareRoot(), statisticalError: main.se, systematicError: bias,
+            chi2PerDof: .nan, fitNotes: [String(format: "wrapping crossing p_L = %.8f ± %.2g at L = %d, %.8f ± %.2g at L = %d", main.p, main.se, side, check.p, check.se, side / 2)],
             largestSizeEstimate: main.p, acceptanceRatio: .nan, samples: firstWrap[0].count, size: side,
             examined: examined, seconds: Date().timeIntervalSince(started), regrown: 0,
             peakBytesPerRun: (sweeps[0].additions + 1) * (32 + 8 * sweeps[0].observableCount) + 8 * sweeps[0].additions,

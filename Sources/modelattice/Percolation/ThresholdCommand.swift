@@ -4,6 +4,7 @@ import Percolation
 import Support
 
 extension ThresholdMethod: ExpressibleByArgument {}
+extension ThresholdFitModel: ExpressibleByArgument {}
 
 /// `modelattice percolation threshold`: one (d, kind) threshold with its error bar, as one CSV row.
 struct ThresholdCommand: ParsableCommand {
@@ -29,13 +30,32 @@ struct ThresholdCommand: ParsableCommand {
     @Option(help: "Invaded elements per growth (default depends on d, kind and budget).")
     var size: Int?
 
-    @Flag(help: "Also print diagnostics (statistical and bias errors, raw estimates, memory) on stderr.")
+    @Option(help: "Comma-separated, strictly increasing growth sizes n at which p(n) is recorded; the last is the growth size (default: 8 sizes N/128 ... N).")
+    var checkpoints: String?
+
+    @Option(help: "Finite-size fit of p(n): two-term (p_c + a n^-ω + b n^-2ω), scaling (ω₂ = ω + Ω, d = 2, 3 only) or leading (a n^-ω only).")
+    var fit: ThresholdFitModel = .twoTerm
+
+    @Flag(help: "Also print diagnostics (errors, fits, raw estimates, memory) on stderr.")
     var verbose = false
 
     @OptionGroup var options: RunOptions
 
     func validate() throws {
         try ThresholdArguments.validate(dims: [dim], kinds: [kind], budget: budget, samples: samples, size: size)
+        if let list = try ThresholdArguments.parseCheckpoints(checkpoints) {
+            if size != nil { throw ValidationError("--checkpoints sets the growth size (its last entry); drop --size.") }
+            if let k = ThresholdKind(rawValue: kind) {
+                do { try ThresholdEstimator.validateCheckpoints(list, dimension: dim, kind: k) } catch let e as ModeLatticeError {
+                    throw ValidationError("--checkpoints: \(e.message).")
+                }
+            }
+        }
+        if method.resolved(dimension: dim) == .growth {
+            do { _ = try ScalingExponents.form(dimension: dim, model: fit) } catch let e as ModeLatticeError {
+                throw ValidationError("--fit \(fit.rawValue): \(e.message).")
+            }
+        }
         if method == .wrapping && dim != 2 {
             throw ValidationError("--method wrapping needs a known universal crossing value, available here for d = 2 only; use --method growth or auto.")
         }
@@ -46,7 +66,8 @@ struct ThresholdCommand: ParsableCommand {
         guard let kind = ThresholdKind(rawValue: kind) else { throw ModeLatticeError.usage("--kind must be site or bond") }
         let settings = ThresholdSettings(
             dimension: dim, kind: kind, seed: options.seed, threads: options.threadCount,
-            algorithm: options.generator, budget: budget, samples: samples, size: size)
+            algorithm: options.generator, budget: budget, samples: samples, size: size,
+            checkpoints: try ThresholdArguments.parseCheckpoints(checkpoints), fit: fit)
         let estimate = try method.estimate(settings, shouldStop: Interrupt.requested)
         var table = Table(columns: ThresholdTable.columns)
         table.append(ThresholdTable.row(estimate))
@@ -79,16 +100,28 @@ enum ThresholdArguments {
         }
     }
 
+    /// "1024,2048,4096" → [1024, 2048, 4096] (nil for nil); order is checked by the estimator.
+    static func parseCheckpoints(_ text: String?) throws -> [Int]? {
+        guard let text else { return nil }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, values.count == parts.count else {
+            throw ValidationError("--checkpoints must be a comma-separated list of growth sizes like 8192,16384,32768,65536 (got '\(text)').")
+        }
+        return values
+    }
+
     static func diagnose(_ e: ThresholdEstimate) {
         let line = String(
-            format: "d=%d %@: stat %.3g bias %.3g (rel %.2e)  p(N) %.9f  ΣN/ΣM %.9f  N=%d samples=%d examined=%d  %.1f wall ns/examined  peak %.0f MB/run  regrown %d\n",
-            e.dimension, e.kind.rawValue, e.statisticalError, e.biasError, e.stderr / e.estimate,
+            format: "d=%d %@: stat %.3g syst %.3g (rel %.2e) chi2/dof %.3f  p(N) %.9f  ΣN/ΣM %.9f  N=%d samples=%d examined=%d  %.1f wall ns/examined  peak %.0f MB/run  regrown %d\n",
+            e.dimension, e.kind.rawValue, e.statisticalError, e.systematicError, e.stderr / e.estimate, e.chi2PerDof,
             e.largestSizeEstimate, e.acceptanceRatio, e.size, e.samples, e.examined,
             e.seconds * 1e9 / Double(max(e.examined, 1)), Double(e.peakBytesPerRun) / 1e6, e.regrown)
         FileHandle.standardError.write(Data(line.utf8))
         for c in e.profile {
             FileHandle.standardError.write(Data(String(format: "   n=%9d  p=%.9f ± %.2e\n", c.n, c.p, c.se).utf8))
         }
+        for note in e.fitNotes { FileHandle.standardError.write(Data(("   " + note + "\n").utf8)) }
     }
 }
 
