@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Experiments
 import Support
 
@@ -14,21 +15,33 @@ private let projectRoot: String = {
         let catalog = try ExperimentCatalog.load(directory: projectRoot + "/experiments")
         #expect(!catalog.experiments.isEmpty)
         for spec in catalog.experiments {
-            #expect(!spec.columns.isEmpty, "\(spec.name) declares no columns")
-            for profile in ExperimentSpec.profileNames {
-                let args = try spec.invocation(profile: profile, resultsDirectory: "R")
-                #expect(Array(args.prefix(spec.command.count)) == spec.command)
-                #expect(args.contains("R/" + (spec.outputFile ?? spec.name + ".csv")))
-                #expect(!args.contains { $0.contains("{results}") })
+            if let type = spec.experiment {
+                // Typed: the type exists, every profile decodes over its defaults, no column copies.
+                let registered = try ExperimentRegistry.named(type)
+                #expect(spec.columns == nil, "\(spec.name) repeats its columns")
+                var prints: [String: String] = [:]
+                for profile in ExperimentSpec.profileNames {
+                    let overrides = try spec.overrides(profile: profile, resultsDirectory: "R")
+                    #expect(!overrides.canonicalText.contains("{results}"))
+                    prints[profile] = try registered.fingerprint(overrides, settings: RunSettings(seed: spec.seed ?? 1))
+                }
+                #expect(prints["tiny"] != prints["full"], "\(spec.name): tiny and full are the same run")
+            } else {
+                let command = try #require(spec.command)
+                #expect(!(spec.columns ?? []).isEmpty, "\(spec.name) declares no columns")
+                for profile in ExperimentSpec.profileNames {
+                    let args = try spec.invocation(profile: profile, resultsDirectory: "R")
+                    #expect(Array(args.prefix(command.count)) == command)
+                    #expect(args.contains("R/" + (spec.outputFile ?? spec.name + ".csv")))
+                    #expect(!args.contains { $0.contains("{results}") })
+                }
+                #expect(try spec.legacyFingerprint(profile: "tiny") != spec.legacyFingerprint(profile: "full"))
             }
-            // Profiles differ, so their fingerprints differ.
-            #expect(try spec.fingerprint(profile: "tiny") != spec.fingerprint(profile: "full"))
         }
     }
 
     @Test func rejectsBrokenAndMisnamedFiles() throws {
-        let dir = NSTemporaryDirectory() + "catalog-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryDirectory.make("catalog")
         try "{ not json".write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
         #expect(throws: ModeLatticeError.self) { try ExperimentCatalog.load(directory: dir) }
         try FileManager.default.removeItem(atPath: dir + "/bad.json")
@@ -48,26 +61,30 @@ private let projectRoot: String = {
     }
 
     @Test func finishedStatusFollowsFingerprint() throws {
-        let dir = NSTemporaryDirectory() + "status-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let spec = ExperimentSpec(name: "e", description: "", command: ["c"], arguments: ["--a", "1"],
-                                  profiles: ["tiny": ["--n", "1"], "quick": ["--n", "2"], "full": ["--n", "3"]],
-                                  columns: ["x"], outputs: nil, outputFlag: nil, outputFile: nil, table: nil, requires: nil)
-        #expect(!ExperimentStatus.isFinished(spec, profile: "tiny", resultsDirectory: dir))
-        RunContext.experiment = .init(name: "e", profile: "tiny", fingerprint: try spec.fingerprint(profile: "tiny"))
-        defer { RunContext.experiment = nil }
-        try Table(columns: ["x"], rows: [[1]]).write(
-            to: spec.outputPath(resultsDirectory: dir),
-            record: RunRecord(seed: 1, generator: nil, threads: nil, parameters: [:], wallSeconds: 0, started: Date()))
-        #expect(ExperimentStatus.isFinished(spec, profile: "tiny", resultsDirectory: dir))
-        #expect(!ExperimentStatus.isFinished(spec, profile: "quick", resultsDirectory: dir))
+        let dir = try TemporaryDirectory.make("status")
+        let spec = ExperimentSpec(name: "e", description: "", profiles: ["tiny": .array([.string("--n"), .string("1")]), "quick": .array([.string("--n"), .string("2")]), "full": .array([.string("--n"), .string("3")])],
+                                  command: ["c"], arguments: ["--a", "1"], columns: ["x"])
+        func reproduction(_ profile: String) -> CatalogReproduction {
+            CatalogReproduction(profile: profile, resultsDirectory: dir, force: false, threads: 1,
+                                legacyCommand: { _, _ in }, log: { _ in })
+        }
+        #expect(try !reproduction("tiny").isFinished(spec))
+        try Table(columns: ["x"], rows: [[1]]).write(to: spec.outputPath(resultsDirectory: dir))
+        try RunRecord(seed: 1, generator: nil, threads: nil, parameters: [:], wallSeconds: 0, started: Date())
+            .write(to: RunRecord.sidecarPath(for: spec.outputPath(resultsDirectory: dir)))
+        // A committed table alone does not count: only the state the run wrote.
+        #expect(try !reproduction("tiny").isFinished(spec))
+        try ReproductionState(name: "e", profile: "tiny", fingerprint: try reproduction("tiny").fingerprint(spec)).write(resultsDirectory: dir)
+        #expect(try reproduction("tiny").isFinished(spec))
+        #expect(try !reproduction("quick").isFinished(spec))
     }
 
     @Test func requirementsRunFirstAndCyclesAreRejected() throws {
         func spec(_ name: String, _ requires: [String]?) -> ExperimentSpec {
-            ExperimentSpec(name: name, description: "", command: ["c"], arguments: ["--model", "{results}/m.safetensors"],
-                           profiles: ["tiny": [], "quick": [], "full": []], columns: ["x"], outputs: nil,
-                           outputFlag: nil, outputFile: requires == nil ? "\(name).safetensors" : nil,
-                           table: requires == nil ? "\(name).log.csv" : nil, requires: requires)
+            ExperimentSpec(name: name, description: "", profiles: ["tiny": .array([]), "quick": .array([]), "full": .array([])],
+                           table: requires == nil ? "\(name).log.csv" : nil, requires: requires, command: ["c"],
+                           arguments: ["--model", "{results}/m.safetensors"], columns: ["x"],
+                           outputFile: requires == nil ? "\(name).safetensors" : nil)
         }
         let catalog = ExperimentCatalog(experiments: [spec("a_uses", ["z_train"]), spec("b_plain", []), spec("z_train", nil)])
         #expect(try catalog.select([]).map(\.name) == ["z_train", "a_uses", "b_plain"])

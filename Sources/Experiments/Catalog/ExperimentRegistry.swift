@@ -7,6 +7,11 @@ public enum ExperimentRegistry {
     public static func all() throws -> [RegisteredExperiment] {
         try [
             RegisteredExperiment(PercolationSweepExperiment()),
+            RegisteredExperiment(NetworkTrainExperiment()),
+            RegisteredExperiment(ParameterStarExperiment()),
+            RegisteredExperiment(ParameterGeodesicExperiment()),
+            RegisteredExperiment(TeacherStudentReLUExperiment()),
+            RegisteredExperiment(TeacherStudentLinearExperiment()),
         ].sorted { $0.identifier < $1.identifier }
     }
 
