@@ -91,7 +91,7 @@ private enum ResNetData {
         // The model file is missing: an I/O error comes first; create one to reach the data check.
         #expect(r.status != 0)
         let model = dir + "/m.safetensors"
-        #expect(try CLI.run(["init", "--model", Self.tinyNet, "--seed", "1", "--output", model]).status == 0)
+        #expect(try CLI.run(["init", "--arch", Self.tinyNet, "--seed", "1", "--output", model]).status == 0)
         let mis = try CLI.run(["evaluate", "--model", model, "--data-npy", mismatched.0, mismatched.1])
         #expect(mis.status == 65 && mis.stderr.contains("48 images") && mis.stderr.contains("40 labels"), "\(mis.stderr)")
         #expect(mis.stderr.split(separator: "\n").count == 1)

@@ -9,7 +9,7 @@ import TestSupport
         let dir = (try? TemporaryDirectory.make("input-cli")) ?? NSTemporaryDirectory()
         _ = try? CLI.run(["train", "--dataset", "synthetic", "--arch", "mlp:784-32-10", "--epochs", "2", "--seed", "1",
                           "--threads", "1", "--quiet", "--output", dir + "/mlp.safetensors"])
-        _ = try? CLI.run(["init", "--model", "mlp:100-10", "--seed", "1", "--output", dir + "/small.safetensors"])
+        _ = try? CLI.run(["init", "--arch", "mlp:100-10", "--seed", "1", "--output", dir + "/small.safetensors"])
         return dir
     }()
 

@@ -9,12 +9,12 @@ import Support
     @Test func initPredictGradient() throws {
         let dir = try TemporaryDirectory.make("netcli")
         let model = dir + "/m.safetensors"
-        let r = try CLI.run(["init", "--model", "mlp:784-32-10", "--init", "gaussian", "--sigma-w", "1.5", "--sigma-b", "0.1",
+        let r = try CLI.run(["init", "--arch", "mlp:784-32-10", "--init", "gaussian", "--sigma-w", "1.5", "--sigma-b", "0.1",
                              "--seed", "3", "--output", model])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("25450 parameters"))
         let again = dir + "/m2.safetensors"
-        _ = try CLI.run(["init", "--model", "mlp:784-32-10", "--init", "gaussian", "--sigma-w", "1.5", "--sigma-b", "0.1", "--seed", "3", "--output", again])
+        _ = try CLI.run(["init", "--arch", "mlp:784-32-10", "--init", "gaussian", "--sigma-w", "1.5", "--sigma-b", "0.1", "--seed", "3", "--output", again])
         #expect(FileManager.default.contents(atPath: model) == FileManager.default.contents(atPath: again))
 
         let n = 6
@@ -141,11 +141,11 @@ import Support
             #expect(CLI.files(in: dir) == before, "left files behind", sourceLocation: sourceLocation)
         }
         // Unparseable spec.
-        try expectFailure(["init", "--model", "mlp:784-x-10", "--output", dir + "/a.safetensors"], status: 64, mentioning: ["cannot parse model spec"])
+        try expectFailure(["init", "--arch", "mlp:784-x-10", "--output", dir + "/a.safetensors"], status: 64, mentioning: ["cannot parse model spec"])
         try expectFailure(["train", "--dataset", "synthetic", "--arch", "cnn:1x28x28:c3k3-l10", "--output", dir + "/a.safetensors"], status: 64, mentioning: ["add 'f'"])
 
         let good = dir + "/good.safetensors"
-        _ = try CLI.run(["init", "--model", "mlp:784-16-10", "--output", good])
+        _ = try CLI.run(["init", "--arch", "mlp:784-16-10", "--output", good])
         let bytes = [UInt8](FileManager.default.contents(atPath: good)!)
         try NPYArray(float32: [Float](repeating: 0.5, count: 2 * 784), shape: [2, 784]).write(to: dir + "/x.npy")
         try NPYArray(float32: [Float](repeating: 0.5, count: 2 * 100), shape: [2, 100]).write(to: dir + "/x100.npy")
@@ -186,7 +186,7 @@ import Support
     /// message for a missing package is checked in NetworkCoreTests (it needs a missing directory).
     @Test func evaluateUsesInstalledFashionMNIST() throws {
         let dir = try TemporaryDirectory.make("netcli")
-        _ = try CLI.run(["init", "--model", "mlp:784-10", "--seed", "1", "--output", dir + "/m.safetensors"])
+        _ = try CLI.run(["init", "--arch", "mlp:784-10", "--seed", "1", "--output", dir + "/m.safetensors"])
         let r = try CLI.run(["evaluate", "--model", dir + "/m.safetensors"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("split,examples,loss,accuracy\ntest,10000,"))
