@@ -24,7 +24,7 @@ import TestSupport
         #expect(bounds.filter { $0.0 == "sparse" }.allSatisfy { $0.1.isEmpty })
         let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/relu.json"))) as? [String: Any]
         #expect(sidecar?["seed"] as? Int == 3)
-        #expect((sidecar?["parameters"] as? [String: String])?["teachers"] == "3")
+        #expect((sidecar?["configuration"] as? [String: Any])?["teachers"] as? Int == 3)
         // Same seed, other thread count: identical table.
         let again = dir + "/again.csv"
         let r2 = try CLI.run(args.map { $0 == output ? again : $0 }.map { $0 == "2" ? "1" : $0 })

@@ -24,7 +24,7 @@ import TestSupport
     }
 
     /// Through the runner: 2 kinds × 2 widths × 9 statistics, Lemma 7 and the scan agree on every
-    /// pair, sparse minima are never linearly connected, and 1 and 2 threads write the same table.
+    /// pair, centers have zero loss along both pieces, and 1 and 2 threads write the same table.
     @Test func reluThroughTheRunner() throws {
         let dir = try TemporaryDirectory.make("teacher-student")
         var c = TeacherStudentReLUExperiment.Configuration()
@@ -36,7 +36,7 @@ import TestSupport
         let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows.count == 2 * 2 * 9)
         for row in rows where row[4] == "scan_agreement" { #expect(row[6] == "1") }
-        for row in rows where row[1] == "sparse" && row[4] == "linear_connected" { #expect(row[6] == "0") }
+        for row in rows where row[4] == "center_path_max_loss" { #expect((Double(row[6]) ?? 1) <= 1e-10) }
     }
 
     /// Deep linear minima through the runner: at width m > 2L − 1 every pair has a center with a
