@@ -55,14 +55,16 @@ let package = Package(
         .executableTarget(
             name: "modelattice-bench",
             dependencies: ["Support", "Percolation", "NetworkCore", "Connectivity", "CGSL", "COpenBLAS"]),
-        .testTarget(name: "SupportTests", dependencies: ["Support", "CGSL"]),
-        .testTarget(name: "PercolationTests", dependencies: ["Percolation", "Support"]),
-        .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore", "Support"]),
-        .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "NetworkCore", "Percolation", "Support"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Support"]),
-        .testTarget(name: "CLITests", dependencies: ["Support", "Experiments"]),
+        // Helpers every test suite shares (temporary directories, CI prerequisites, gradient checks).
+        .target(name: "TestSupport", dependencies: ["NetworkCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "CGSL", "TestSupport"]),
+        .testTarget(name: "PercolationTests", dependencies: ["Percolation", "Support", "TestSupport"]),
+        .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore", "Support", "TestSupport"]),
+        .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "NetworkCore", "Percolation", "Support", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Connectivity", "NetworkCore", "Support", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Support", "Experiments", "TestSupport"]),
         // ModeLattice beside PyTorch (scripts/interop/torch_side.py in the project's .venv).
-        .testTarget(name: "InteropTests", dependencies: ["Connectivity", "NetworkCore", "Support"]),
+        .testTarget(name: "InteropTests", dependencies: ["Connectivity", "NetworkCore", "Support", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,10 +9,10 @@ import Support
 /// minimizes the batch mean (1/B) Σ ℓ_n. The run is a deterministic function of the initial
 /// parameters, the data, the seed and the BLAS thread count (see ``BLAS``).
 public struct TrainingConfiguration: Sendable {
-    public enum OptimizerKind: String, Sendable, CaseIterable { case sgd, adam, adamw }
+    public enum OptimizerKind: String, Sendable, CaseIterable, Codable { case sgd, adam, adamw }
     /// Learning rate over the run: constant, or cosine annealing η_t = η·½(1 + cos(π t/T)) over
     /// the T steps of the whole run (Loshchilov & Hutter 2017, without restarts).
-    public enum Schedule: String, Sendable, CaseIterable { case constant, cosine }
+    public enum Schedule: String, Sendable, CaseIterable, Codable { case constant, cosine }
     public var epochs: Int
     public var batchSize: Int
     public var optimizer: OptimizerKind

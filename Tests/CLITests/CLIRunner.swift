@@ -39,12 +39,6 @@ enum CLI {
                        stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    static func temporaryDirectory(_ tag: String = "cli") throws -> String {
-        let dir = NSTemporaryDirectory() + "modelattice-\(tag)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
     /// The names of the files in `directory` (empty if it cannot be read).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Support
 
 private enum ResNetData {
@@ -34,7 +35,7 @@ private enum ResNetData {
     /// The F.1 table has one row per checkpoint × class × pair, with a barrier at least the gap;
     /// the Fig. 7 table one row per pair of the untrained net; both are identical for 1 and 2 threads.
     @Test func evolutionWritesBothTablesDeterministically() throws {
-        let dir = try CLI.temporaryDirectory("resnetcli")
+        let dir = try TemporaryDirectory.make("resnetcli")
         let data = try ResNetData.write(dir)
         let r1 = try evolution(dir, data: data, threads: 1, output: dir + "/f1.csv")
         #expect(r1.status == 0, "\(r1.stderr)")
@@ -69,10 +70,10 @@ private enum ResNetData {
 
     /// A ResNet trains on .npy data (batch norm in training mode) and the saved model evaluates.
     @Test func trainAndEvaluateResNetOnNPYData() throws {
-        let dir = try CLI.temporaryDirectory("resnetcli")
+        let dir = try TemporaryDirectory.make("resnetcli")
         let data = try ResNetData.write(dir)
         let model = dir + "/r.safetensors"
-        let t = try CLI.run(["train", "--model", Self.tinyNet, "--data-npy", data.0, data.1, "--epochs", "10", "--batch", "16",
+        let t = try CLI.run(["train", "--arch", Self.tinyNet, "--data-npy", data.0, data.1, "--epochs", "10", "--batch-size", "16",
                              "--lr", "0.01", "--seed", "2", "--quiet", "--output", model])
         #expect(t.status == 0, "\(t.stderr)")
         let e = try CLI.run(["evaluate", "--model", model, "--data-npy", data.0, data.1])
@@ -84,13 +85,13 @@ private enum ResNetData {
     }
 
     @Test func badDataIsRejectedWithExit65() throws {
-        let dir = try CLI.temporaryDirectory("resnetcli")
+        let dir = try TemporaryDirectory.make("resnetcli")
         let mismatched = try ResNetData.write(dir, labelCount: 40)
         let r = try CLI.run(["evaluate", "--model", "x.safetensors", "--spec", Self.tinyNet, "--data-npy", mismatched.0, mismatched.1])
         // The model file is missing: an I/O error comes first; create one to reach the data check.
         #expect(r.status != 0)
         let model = dir + "/m.safetensors"
-        #expect(try CLI.run(["init", "--model", Self.tinyNet, "--seed", "1", "--output", model]).status == 0)
+        #expect(try CLI.run(["init", "--arch", Self.tinyNet, "--seed", "1", "--output", model]).status == 0)
         let mis = try CLI.run(["evaluate", "--model", model, "--data-npy", mismatched.0, mismatched.1])
         #expect(mis.status == 65 && mis.stderr.contains("48 images") && mis.stderr.contains("40 labels"), "\(mis.stderr)")
         #expect(mis.stderr.split(separator: "\n").count == 1)

@@ -1,14 +1,15 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// End-to-end tests of `modelattice input …` on the built release binary: exit codes and output.
 @Suite(.serialized) struct InputCommandTests {
     /// A scratch directory with a small MLP trained one epoch on the synthetic Gaussian-mixture set.
     static let fixture: String = {
-        let dir = (try? CLI.temporaryDirectory("input-cli")) ?? NSTemporaryDirectory()
-        _ = try? CLI.run(["train", "--dataset", "synthetic", "--model", "mlp:784-32-10", "--epochs", "2", "--seed", "1",
+        let dir = (try? TemporaryDirectory.make("input-cli")) ?? NSTemporaryDirectory()
+        _ = try? CLI.run(["train", "--dataset", "synthetic", "--arch", "mlp:784-32-10", "--epochs", "2", "--seed", "1",
                           "--threads", "1", "--quiet", "--output", dir + "/mlp.safetensors"])
-        _ = try? CLI.run(["init", "--model", "mlp:100-10", "--seed", "1", "--output", dir + "/small.safetensors"])
+        _ = try? CLI.run(["init", "--arch", "mlp:100-10", "--seed", "1", "--output", dir + "/small.safetensors"])
         return dir
     }()
 

@@ -1,14 +1,14 @@
 import Experiments
 import Foundation
 import Testing
-
-private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")
+import TestSupport
 
 @Suite(.serialized) struct LatticeCLITests {
     static let subspaceHeader = LatticeSubspaceExperiment.columns.joined(separator: ",")
 
-    @Test(.enabled(if: dataInstalled)) func subspaceWritesTheContractAndIsThreadIndependent() throws {
-        let dir = try CLI.temporaryDirectory("lattice")
+    @Test(.enabled(if: TestEnvironment.runs(needing: TestEnvironment.fashionMNISTInstalled), "dataset-fashion-mnist is not installed")) func subspaceWritesTheContractAndIsThreadIndependent() throws {
+        try #require(TestEnvironment.fashionMNISTInstalled, "dataset-fashion-mnist is not installed (make test installs it)")
+        let dir = try TemporaryDirectory.make("lattice")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let one = dir + "/s1.csv", two = dir + "/s2.csv", summary = dir + "/sum.csv"
         let base = ["lattice", "subspace", "--arch", "mlp:784-16-10", "--networks", "2", "--dims", "1-3", "--size", "5",
@@ -30,8 +30,9 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
         #expect(sum.count == 4 && sum[0].hasPrefix("dim,size,sites,networks,open_fraction_mean,open_fraction_se"))
     }
 
-    @Test(.enabled(if: dataInstalled)) func growAndConnectWriteTheirContracts() throws {
-        let dir = try CLI.temporaryDirectory("lattice")
+    @Test(.enabled(if: TestEnvironment.runs(needing: TestEnvironment.fashionMNISTInstalled), "dataset-fashion-mnist is not installed")) func growAndConnectWriteTheirContracts() throws {
+        try #require(TestEnvironment.fashionMNISTInstalled, "dataset-fashion-mnist is not installed (make test installs it)")
+        let dir = try TemporaryDirectory.make("lattice")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let g = dir + "/g.csv", c = dir + "/c.csv"
         let rg = try CLI.run(["lattice", "grow", "--random", "mlp:784-16-10", "--trials", "2", "--spacing", "0.05,5",
@@ -59,7 +60,7 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
     }
 
     @Test func syntheticAnchorsNeedNoDataAndAreOpen() throws {
-        let dir = try CLI.temporaryDirectory("lattice")
+        let dir = try TemporaryDirectory.make("lattice")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/syn.csv"
         // A synthetic anchor of class 3 (CE < 5e-4) is open under loss:0.01, so no row dies at once.
@@ -73,7 +74,7 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
     }
 
     @Test func badInputsExitWithOneLineAndNothingWritten() throws {
-        let dir = try CLI.temporaryDirectory("lattice")
+        let dir = try TemporaryDirectory.make("lattice")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/bad.csv"
         let base = ["lattice", "subspace", "--arch", "mlp:784-16-10", "--anchor", "origin", "--seed", "1", "--output", out]

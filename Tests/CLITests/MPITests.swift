@@ -1,12 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Scale-out with MPI: `mpirun -np N modelattice …` must give byte-identical CSV to one process,
 /// with idle ranks (more ranks than units) finishing rather than hanging.
 @Suite(.serialized) struct MPITests {
-    static let mpirun: String? = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first {
-        FileManager.default.isExecutableFile(atPath: $0)
-    }
+    static let mpirun = TestEnvironment.mpirun
 
     /// Runs `modelattice args` under mpirun with `ranks` ranks (as root too; oversubscribing the cores).
     func runMPI(ranks: Int, _ args: [String], extraEnvironment: [String: String] = [:]) throws -> CLI.Outcome {
@@ -24,9 +23,9 @@ import Testing
          "--threads", "1", "--quiet", "--output", output]
     }
 
-    @Test(.enabled(if: MPITests.mpirun != nil, "OpenMPI's mpirun is not installed"))
+    @Test(.enabled(if: TestEnvironment.runs(needing: MPITests.mpirun != nil), "OpenMPI's mpirun is not installed"))
     func sweepIsByteIdenticalAtOneTwoAndThreeRanks() throws {
-        let dir = try CLI.temporaryDirectory("mpi")
+        let dir = try TemporaryDirectory.make("mpi")
         let single = try CLI.run(sweepArgs(dir + "/one.csv", trials: 10))
         #expect(single.status == 0, "\(single.stderr)")
         for ranks in [2, 3] {
@@ -44,9 +43,9 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: MPITests.mpirun != nil, "OpenMPI's mpirun is not installed"))
+    @Test(.enabled(if: TestEnvironment.runs(needing: MPITests.mpirun != nil), "OpenMPI's mpirun is not installed"))
     func moreRanksThanUnitsDoesNotHang() throws {
-        let dir = try CLI.temporaryDirectory("mpi-idle")
+        let dir = try TemporaryDirectory.make("mpi-idle")
         let single = try CLI.run(sweepArgs(dir + "/one.csv", trials: 2))
         #expect(single.status == 0)
         let r = try runMPI(ranks: 4, sweepArgs(dir + "/four.csv", trials: 2))
@@ -55,7 +54,7 @@ import Testing
                 == String(contentsOfFile: dir + "/one.csv", encoding: .utf8))
     }
 
-    @Test(.enabled(if: MPITests.mpirun != nil, "OpenMPI's mpirun is not installed"))
+    @Test(.enabled(if: TestEnvironment.runs(needing: MPITests.mpirun != nil), "OpenMPI's mpirun is not installed"))
     func aBadArgumentStopsEveryRankWithOneExitCode() throws {
         let r = try runMPI(ranks: 2, ["percolation", "sweep", "--dim", "0", "--size", "4", "--trials", "2",
                                       "--points", "3", "--pmin", "0", "--pmax", "1", "--output", "/tmp/never.csv"])
@@ -63,9 +62,9 @@ import Testing
         #expect(r.stderr.contains("dimension must be at least 1"))
     }
 
-    @Test(.enabled(if: MPITests.mpirun != nil, "OpenMPI's mpirun is not installed"))
+    @Test(.enabled(if: TestEnvironment.runs(needing: MPITests.mpirun != nil), "OpenMPI's mpirun is not installed"))
     func aDeadRankStopsTheRunAndTheRerunResumesToTheSameTable() throws {
-        let dir = try CLI.temporaryDirectory("mpi-kill")
+        let dir = try TemporaryDirectory.make("mpi-kill")
         let single = try CLI.run(sweepArgs(dir + "/one.csv", trials: 40))
         #expect(single.status == 0)
         // Rounds are 2 ranks × 1 thread × 4 = 8 trials; rank 1 dies after the second round.

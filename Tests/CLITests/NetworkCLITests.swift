@@ -1,19 +1,20 @@
 import Foundation
 import Testing
+import TestSupport
 import Support
 
 @Suite(.serialized) struct NetworkCLITests {
     /// init → predict → gradient on an untrained network: shapes, and the gradient's relation to
     /// the logits (for a linear model ∂ℓ/∂x = Wᵀ(softmax(z) − e_y), checked through predict).
     @Test func initPredictGradient() throws {
-        let dir = try CLI.temporaryDirectory("netcli")
+        let dir = try TemporaryDirectory.make("netcli")
         let model = dir + "/m.safetensors"
-        let r = try CLI.run(["init", "--model", "mlp:784-32-10", "--init", "gaussian", "--sigma-w", "1.5", "--sigma-b", "0.1",
+        let r = try CLI.run(["init", "--arch", "mlp:784-32-10", "--init", "gaussian", "--sigma-w", "1.5", "--sigma-b", "0.1",
                              "--seed", "3", "--output", model])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("25450 parameters"))
         let again = dir + "/m2.safetensors"
-        _ = try CLI.run(["init", "--model", "mlp:784-32-10", "--init", "gaussian", "--sigma-w", "1.5", "--sigma-b", "0.1", "--seed", "3", "--output", again])
+        _ = try CLI.run(["init", "--arch", "mlp:784-32-10", "--init", "gaussian", "--sigma-w", "1.5", "--sigma-b", "0.1", "--seed", "3", "--output", again])
         #expect(FileManager.default.contents(atPath: model) == FileManager.default.contents(atPath: again))
 
         let n = 6
@@ -55,14 +56,14 @@ import Support
     }
 
     @Test func trainAndEvaluateOnSyntheticData() throws {
-        let dir = try CLI.temporaryDirectory("netcli")
+        let dir = try TemporaryDirectory.make("netcli")
         let model = dir + "/s.safetensors"
-        let r = try CLI.run(["train", "--dataset", "synthetic", "--model", "mlp:784-32-10", "--epochs", "2", "--batch", "64",
+        let r = try CLI.run(["train", "--dataset", "synthetic", "--arch", "mlp:784-32-10", "--epochs", "2", "--batch-size", "64",
                              "--lr", "0.001", "--optimizer", "adam", "--seed", "5", "--threads", "1", "--output", model])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(CLI.exists(model) && CLI.exists(dir + "/s.log.csv") && CLI.exists(dir + "/s.log.json"))
         let log = try String(contentsOfFile: dir + "/s.log.csv", encoding: .utf8).split(separator: "\n")
-        #expect(log.first == "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,seconds")
+        #expect(log.first == "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy")   // wall time: the run sidecar
         #expect(log.count == 3)
         #expect(log[2].hasPrefix("2,64,"))   // 2000 examples / 64 = 32 steps per epoch
         let e = try CLI.run(["evaluate", "--model", model, "--dataset", "synthetic", "--split", "all"])
@@ -76,14 +77,14 @@ import Support
         #expect(Double(log[2].split(separator: ",")[5])! == accuracy)
         // Same seed, other thread count: the identical model file.
         let again = dir + "/s2.safetensors"
-        _ = try CLI.run(["train", "--dataset", "synthetic", "--model", "mlp:784-32-10", "--epochs", "2", "--batch", "64",
+        _ = try CLI.run(["train", "--dataset", "synthetic", "--arch", "mlp:784-32-10", "--epochs", "2", "--batch-size", "64",
                          "--seed", "5", "--threads", "2", "--quiet", "--output", again])
         #expect(FileManager.default.contents(atPath: model) == FileManager.default.contents(atPath: again))
     }
 
     /// Training on .npy files records those files in the log's sidecar, not the default --dataset.
     @Test func trainOnNPYRecordsTheFilesInTheSidecar() throws {
-        let dir = try CLI.temporaryDirectory("netcli")
+        let dir = try TemporaryDirectory.make("netcli")
         let n = 40
         let rng = try RandomGenerator(seed: 9)
         let labels = (0..<n).map { Int64($0 % 3) }
@@ -92,34 +93,44 @@ import Support
         try NPYArray(int64: labels, shape: [n]).write(to: dir + "/y.npy")
         try NPYArray(float32: Array(images.prefix(12 * 16)), shape: [12, 1, 4, 4]).write(to: dir + "/xt.npy")
         try NPYArray(int64: Array(labels.prefix(12)), shape: [12]).write(to: dir + "/yt.npy")
-        func parameters(_ json: String) throws -> [String: String] {
+        func dataNote(_ json: String) throws -> String {
             let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
-            return sidecar?["parameters"] as? [String: String] ?? [:]
+            return (sidecar?["notes"] as? [String] ?? []).first { $0.hasPrefix("data: ") } ?? ""
         }
-        let r = try CLI.run(["train", "--data-npy", dir + "/x.npy", dir + "/y.npy", "--model", "mlp:16-8-3", "--epochs", "1",
-                             "--batch", "8", "--seed", "1", "--quiet", "--output", dir + "/m.safetensors"])
+        let r = try CLI.run(["train", "--data-npy", dir + "/x.npy", dir + "/y.npy", "--arch", "mlp:16-8-3", "--epochs", "1",
+                             "--batch-size", "8", "--seed", "1", "--quiet", "--output", dir + "/m.safetensors"])
         #expect(r.status == 0, "\(r.stderr)")
-        let p = try parameters(dir + "/m.log.json")
-        #expect(p["dataset"] == "npy:" + dir + "/x.npy", "\(p)")
-        #expect(p["test_dataset"] == "npy:" + dir + "/x.npy")       // no --test-npy: scored on the same files
-        #expect(p["train_examples"] == "40" && p["test_examples"] == "40")
+        // No --test-npy: scored on the same files.
+        #expect(try dataNote(dir + "/m.log.json")
+                == "data: npy:\(dir)/x.npy (40 training examples); test data: npy:\(dir)/x.npy (40 examples)")
         let t = try CLI.run(["train", "--data-npy", dir + "/x.npy", dir + "/y.npy", "--test-npy", dir + "/xt.npy", dir + "/yt.npy",
-                             "--model", "mlp:16-8-3", "--epochs", "1", "--batch", "8", "--seed", "1", "--quiet",
+                             "--arch", "mlp:16-8-3", "--epochs", "1", "--batch-size", "8", "--seed", "1", "--quiet",
                              "--output", dir + "/t.safetensors"])
         #expect(t.status == 0, "\(t.stderr)")
-        let q = try parameters(dir + "/t.log.json")
-        #expect(q["dataset"] == "npy:" + dir + "/x.npy" && q["test_dataset"] == "npy:" + dir + "/xt.npy", "\(q)")
-        #expect(q["test_examples"] == "12")
-        // The built-in datasets keep their names and get no test_dataset entry.
-        let s = try CLI.run(["train", "--dataset", "synthetic", "--model", "mlp:784-4-10", "--epochs", "1", "--batch", "500",
+        #expect(try dataNote(dir + "/t.log.json")
+                == "data: npy:\(dir)/x.npy (40 training examples); test data: npy:\(dir)/xt.npy (12 examples)")
+        // The built-in datasets keep their names.
+        let s = try CLI.run(["train", "--dataset", "synthetic", "--arch", "mlp:784-4-10", "--epochs", "1", "--batch-size", "500",
                              "--seed", "1", "--quiet", "--output", dir + "/s.safetensors"])
         #expect(s.status == 0, "\(s.stderr)")
-        let u = try parameters(dir + "/s.log.json")
-        #expect(u["dataset"] == "synthetic" && u["test_dataset"] == nil, "\(u)")
+        #expect(try dataNote(dir + "/s.log.json") == "data: synthetic (2000 training examples); test data: synthetic (500 examples)")
+    }
+
+    /// Renamed flags in their old spelling: a one-line usage error naming the new flag.
+    @Test func oldSpellingsNameTheNewFlag() throws {
+        let dir = try TemporaryDirectory.make("netcli")
+        for (args, flag) in [(["train", "--model", "mlp:784-10", "--output", dir + "/a.safetensors"], "--arch"),
+                             (["train", "--arch", "mlp:784-10", "--batch", "8", "--output", dir + "/a.safetensors"], "--batch-size"),
+                             (["params", "star", "--model", "mlp:784-10", "--output", dir + "/a.csv"], "--arch"),
+                             (["params", "geodesic", "--batch", "8", "--output", dir + "/a.csv"], "--batch-size")] {
+            let r = try CLI.run(args)
+            #expect(r.status == 64, "\(args): \(r.stderr)")
+            #expect(r.stderr.contains(flag) && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
     }
 
     @Test func badInputsGiveOneLineErrorsAndNoOutput() throws {
-        let dir = try CLI.temporaryDirectory("netcli")
+        let dir = try TemporaryDirectory.make("netcli")
         func expectFailure(_ args: [String], status: Int32, mentioning words: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
             let before = CLI.files(in: dir)
             let r = try CLI.run(args)
@@ -130,11 +141,11 @@ import Support
             #expect(CLI.files(in: dir) == before, "left files behind", sourceLocation: sourceLocation)
         }
         // Unparseable spec.
-        try expectFailure(["init", "--model", "mlp:784-x-10", "--output", dir + "/a.safetensors"], status: 64, mentioning: ["cannot parse model spec"])
-        try expectFailure(["train", "--dataset", "synthetic", "--model", "cnn:1x28x28:c3k3-l10", "--output", dir + "/a.safetensors"], status: 64, mentioning: ["add 'f'"])
+        try expectFailure(["init", "--arch", "mlp:784-x-10", "--output", dir + "/a.safetensors"], status: 64, mentioning: ["cannot parse model spec"])
+        try expectFailure(["train", "--dataset", "synthetic", "--arch", "cnn:1x28x28:c3k3-l10", "--output", dir + "/a.safetensors"], status: 64, mentioning: ["add 'f'"])
 
         let good = dir + "/good.safetensors"
-        _ = try CLI.run(["init", "--model", "mlp:784-16-10", "--output", good])
+        _ = try CLI.run(["init", "--arch", "mlp:784-16-10", "--output", good])
         let bytes = [UInt8](FileManager.default.contents(atPath: good)!)
         try NPYArray(float32: [Float](repeating: 0.5, count: 2 * 784), shape: [2, 784]).write(to: dir + "/x.npy")
         try NPYArray(float32: [Float](repeating: 0.5, count: 2 * 100), shape: [2, 100]).write(to: dir + "/x100.npy")
@@ -160,10 +171,10 @@ import Support
         try expectFailure(["gradient", "--model", good, "--input", dir + "/x.npy", "--labels", dir + "/ybad.npy", "--output", dir + "/o.npy"],
                           status: 65, mentioning: ["label 12"])
         // Missing dataset (a data directory without IDX files).
-        try expectFailure(["train", "--model", "mlp:784-16-10", "--data-dir", dir + "/nothing", "--epochs", "1", "--output", dir + "/a.safetensors"],
+        try expectFailure(["train", "--arch", "mlp:784-16-10", "--data-dir", dir + "/nothing", "--epochs", "1", "--output", dir + "/a.safetensors"],
                           status: 74, mentioning: ["train-images-idx3-ubyte"])
         // NaN loss: stops with the step and the fix.
-        try expectFailure(["train", "--dataset", "synthetic", "--model", "mlp:784-16-10", "--optimizer", "sgd", "--lr", "1e30",
+        try expectFailure(["train", "--dataset", "synthetic", "--arch", "mlp:784-16-10", "--optimizer", "sgd", "--lr", "1e30",
                            "--epochs", "2", "--quiet", "--output", dir + "/nan.safetensors"],
                           status: 70, mentioning: ["at step", "lower the learning rate"])
         // Missing model file.
@@ -174,8 +185,8 @@ import Support
     /// The default dataset (Debian package dataset-fashion-mnist) is found without flags; the
     /// message for a missing package is checked in NetworkCoreTests (it needs a missing directory).
     @Test func evaluateUsesInstalledFashionMNIST() throws {
-        let dir = try CLI.temporaryDirectory("netcli")
-        _ = try CLI.run(["init", "--model", "mlp:784-10", "--seed", "1", "--output", dir + "/m.safetensors"])
+        let dir = try TemporaryDirectory.make("netcli")
+        _ = try CLI.run(["init", "--arch", "mlp:784-10", "--seed", "1", "--output", dir + "/m.safetensors"])
         let r = try CLI.run(["evaluate", "--model", dir + "/m.safetensors"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("split,examples,loss,accuracy\ntest,10000,"))

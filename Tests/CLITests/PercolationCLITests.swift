@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Support
 
 /// End-to-end checks of `modelattice percolation sweep|mask|label`: output AND exit code of the
@@ -16,7 +17,7 @@ import Support
     }
 
     @Test func sweepWritesContractCSVAndSidecarIndependentOfThreads() throws {
-        let dir = try CLI.temporaryDirectory("perc")
+        let dir = try TemporaryDirectory.make("perc")
         let one = try CLI.run(sweepArguments(dir + "/one.csv", ["--threads": "1"]))
         let two = try CLI.run(sweepArguments(dir + "/two.csv", ["--threads": "2"]))
         #expect(one.status == 0 && two.status == 0, "\(one.stderr)\(two.stderr)")
@@ -56,7 +57,7 @@ import Support
         (["--trials": "0"], "trials"), (["--points": "0"], "points"), (["--rng": "nosuchrng"], "generator"),
     ])
     func sweepRejectsBadInputWithUsageExit(extra: [String: String], mention: String) throws {
-        let dir = try CLI.temporaryDirectory("perc")
+        let dir = try TemporaryDirectory.make("perc")
         let outcome = try CLI.run(sweepArguments(dir + "/bad.csv", extra))
         #expect(outcome.status == 64, "\(extra): \(outcome.stderr)")
         let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
@@ -73,7 +74,7 @@ import Support
     /// Ctrl-C during a sweep leaves the finished trials in a checkpoint; the same command resumes
     /// from them and writes the same CSV as an uninterrupted run.
     @Test func interruptedSweepResumes() throws {
-        let dir = try CLI.temporaryDirectory("perc")
+        let dir = try TemporaryDirectory.make("perc")
         let extra = ["--size": "512", "--trials": "120", "--threads": "2", "--points": "3"]
         let uninterrupted = try CLI.run(sweepArguments(dir + "/full.csv", extra))
         #expect(uninterrupted.status == 0)
@@ -107,7 +108,7 @@ import Support
     }
 
     @Test func maskThenLabel() throws {
-        let dir = try CLI.temporaryDirectory("perc")
+        let dir = try TemporaryDirectory.make("perc")
         let mask = try CLI.run(["percolation", "mask", "--dim", "3", "--size", "12", "--p", "0.3116",
                                 "--seed", "8", "--output", dir + "/m.npy"])
         #expect(mask.status == 0, "\(mask.stderr)")
@@ -134,7 +135,7 @@ import Support
     }
 
     @Test func maskAndLabelRejectBadInput() throws {
-        let dir = try CLI.temporaryDirectory("perc")
+        let dir = try TemporaryDirectory.make("perc")
         let badP = try CLI.run(["percolation", "mask", "--dim", "2", "--size", "8", "--p", "1.5", "--output", dir + "/x.npy"])
         #expect(badP.status == 64 && badP.stderr.contains("--p"))
         let badSize = try CLI.run(["percolation", "mask", "--dim", "2", "--size", "1", "--p", "0.5", "--output", dir + "/x.npy"])

@@ -2,13 +2,14 @@ import Experiments
 import Support
 import Foundation
 import Testing
+import TestSupport
 
 /// `modelattice reproduce`: the whole catalog at the tiny profile, end to end, in a scratch results
 /// directory; every table must have exactly the columns its experiment file declares, and a rerun
 /// skips finished experiments.
 @Suite(.serialized) struct ReproduceTests {
     @Test func tinyProfileRunsEveryExperimentWithItsDocumentedColumns() throws {
-        let results = try CLI.temporaryDirectory("reproduce")
+        let results = try TemporaryDirectory.make("reproduce")
         let catalog = try ExperimentCatalog.load(directory: CLI.root + "/experiments")
         let r = try CLI.run(["reproduce", "--profile", "tiny", "--experiments", CLI.root + "/experiments",
                              "--results", results])

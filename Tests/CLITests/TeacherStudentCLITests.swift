@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `modelattice params teacher-student`, run as the built binary.
 @Suite struct TeacherStudentCLITests {
     @Test func reluRunWritesTidyTableAndSidecar() throws {
-        let dir = try CLI.temporaryDirectory("ts-cli")
+        let dir = try TemporaryDirectory.make("ts-cli")
         let output = dir + "/relu.csv"
         let args = ["params", "teacher-student", "--setup", "relu", "--teachers", "3", "--width-list", "6,12,24",
                     "--pairs", "60", "--points", "21", "--seed", "3", "--rng", "mt19937", "--threads", "2", "--quiet", "--output", output]
@@ -23,7 +24,7 @@ import Testing
         #expect(bounds.filter { $0.0 == "sparse" }.allSatisfy { $0.1.isEmpty })
         let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/relu.json"))) as? [String: Any]
         #expect(sidecar?["seed"] as? Int == 3)
-        #expect((sidecar?["parameters"] as? [String: String])?["teachers"] == "3")
+        #expect((sidecar?["configuration"] as? [String: Any])?["teachers"] as? Int == 3)
         // Same seed, other thread count: identical table.
         let again = dir + "/again.csv"
         let r2 = try CLI.run(args.map { $0 == output ? again : $0 }.map { $0 == "2" ? "1" : $0 })
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func linearRunFindsCentersAtWidth() throws {
-        let dir = try CLI.temporaryDirectory("ts-cli")
+        let dir = try TemporaryDirectory.make("ts-cli")
         let output = dir + "/linear.csv"
         let r = try CLI.run(["params", "teacher-student", "--setup", "linear", "--depth", "2", "--width-list", "4,8",
                              "--pairs", "6", "--seed", "1", "--rng", "mt19937", "--quiet", "--output", output])
@@ -55,7 +56,7 @@ import Testing
         (["--setup", "relu", "--pairs", "0"], "pairs"),
     ])
     func badInputExits64WithOneLine(arguments: [String], mentions: String) throws {
-        let dir = try CLI.temporaryDirectory("ts-cli")
+        let dir = try TemporaryDirectory.make("ts-cli")
         let output = dir + "/bad.csv"
         let r = try CLI.run(["params", "teacher-student"] + arguments + ["--seed", "1", "--output", output])
         #expect(r.status == 64, "stderr: \(r.stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `modelattice percolation threshold(s)`: output contract, exit codes and bad input, run on the
 /// built binary.
@@ -44,7 +45,7 @@ import Testing
     }
 
     @Test func thresholdsWritesTableAndSidecar() throws {
-        let scratch = try CLI.temporaryDirectory("thresholds")
+        let scratch = try TemporaryDirectory.make("thresholds")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let dir = scratch + "/out"   // not created beforehand: the command makes the output's directory
         let csv = dir + "/t.csv"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Connectivity
 import NetworkCore
 import Percolation
@@ -138,7 +139,7 @@ import Support
         let mask = OpenRule.quantile(0.15).mask(scores)
         let hyper = try HypercubicLattice(dimension: 3, side: 10, boundary: .open)
         let direct = try ClusterLabeling.label(occupied: mask, lattice: hyper, siteLabels: true)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lattice-mask-\(getpid()).npy").path
+        let path = try TemporaryDirectory.path("lattice-mask.npy")
         defer { unlink(path) }
         try NPYArray(bool: mask, shape: [10, 10, 10]).write(to: path)
         let reread = try ClusterLabeling.label(maskFile: path, boundary: .open, siteLabels: true)

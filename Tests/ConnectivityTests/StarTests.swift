@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Connectivity
 import NetworkCore
 import Support
@@ -133,40 +134,11 @@ import Support
         #expect(a.reversed.points.map(\.trainLoss) == [0.5, 0.25, 0.2])
     }
 
-    static func mixtureWorld() throws -> (minima: [[Float]], evaluator: StarPathEvaluator, risk: StarNetworkRisk) {
-        let train = try GaussianMixture.make(classes: 4, shape: [16], count: 800, sigma: 1.2, seed: 21)
-        let test = try GaussianMixture.make(classes: 4, shape: [16], count: 400, sigma: 1.2, seed: 21, split: 1)
-        let nets = try MinimaTraining.minima(spec: "mlp:16-24-24-4", count: 3, train: train,
-                                             training: TrainingConfiguration(epochs: 30, batchSize: 32, learningRate: 1e-2, seed: 8),
-                                             directory: nil)
-        let risk = try StarNetworkRisk(template: nets[0], data: train, batchSize: 64, seed: 13)
-        return (nets.map(\.parameters), StarPathEvaluator(template: nets[0], train: train, test: test), risk)
-    }
-
-    /// On a small Gaussian-mixture MLP, the shared star center lowers every two-piece barrier
-    /// well below the direct barrier of the same pair.
-    @Test func starCenterLowersBarriersOnTrainedMLP() throws {
-        let (minima, evaluator, risk) = try Self.mixtureWorld()
-        let config = StarCenterConfiguration(steps: 1500, learningRate: 2e-3, seed: 2)
-        let result = try StarExperiment.run(minima: minima, evaluator: evaluator, center: config, points: 21, heldOut: false,
-                                            risk: { try risk($0, $1) })
-        #expect(result.table.rows.count == 3)
-        #expect(result.table.columns == StarExperiment.columns)
-        for row in result.table.rows {
-            guard case .double(let direct) = row[3], case .double(let center) = row[5], case .double(let g) = row[8] else {
-                Issue.record("bad row \(row)"); continue
-            }
-            #expect(direct > 0.05, "direct barrier \(direct) too small for the test to mean anything")
-            #expect(center < 0.6 * direct, "center barrier \(center) vs direct \(direct)")
-            #expect(g >= 1)
-        }
-    }
-
     /// The plateau rule on a scripted objective: checks at 0, every `checkEvery` steps and the last
     /// step; the run stops once `patience` checks in a row fail to beat the best Ĵ by τ·Ĵ_best.
     @Test func plateauRuleStopsOnScriptedObjective() throws {
         let minima: [[Float]] = [[0, 0], [1, 1]]
-        let zero: StarExperiment.Risk = { theta, _ in (0, [Float](repeating: 0, count: theta.count)) }
+        let zero: StarCenterRisk = { theta, _ in (0, [Float](repeating: 0, count: theta.count)) }
         func scripted(_ values: [Double]) -> ([Float]) throws -> Double {
             var k = 0
             return { _ in defer { k += 1 }; return values[min(k, values.count - 1)] }
@@ -198,37 +170,10 @@ import Support
         #expect(throws: ModeLatticeError.self) { _ = try StarCenter.run(minima: minima, configuration: config, risk: zero) }
     }
 
-    /// The checkpoint measurement and the final path table are two code paths over the same
-    /// spokes: at the final center with Q = P they must agree on max barrier, min accuracy and
-    /// max G; Ĵ is the trapezoid mean of the spoke losses.
-    @Test func checkpointAgreesWithFinalTable() throws {
-        let (minima, evaluator, risk) = try Self.mixtureWorld()
-        let config = StarCenterConfiguration(steps: 300, learningRate: 2e-3, seed: 2, checkEvery: 300)
-        let result = try StarExperiment.run(minima: minima, evaluator: evaluator, center: config, points: 9, heldOut: false,
-                                            risk: { try risk($0, $1) }, checkPoints: 9)
-        #expect(result.trace.columns == StarCheckpoint.traceColumns)
-        #expect(result.trace.rows.count == 2)   // steps 0 and 300
-        guard let last = result.trace.rows.last, case .int(300) = last[2],
-              case .double(let barrier) = last[7], case .double(let accuracy) = last[8], case .double(let g) = last[9] else {
-            Issue.record("bad trace \(result.trace.rows)"); return
-        }
-        func column(_ k: Int) -> [Double] { result.table.rows.compactMap { if case .double(let v) = $0[k] { v } else { nil } } }
-        #expect(abs(barrier - column(5).max()!) < 1e-12)
-        #expect(accuracy == column(6).min()!)
-        #expect(abs(g - column(8).max()!) < 1e-9)
-        let m = StarCheckpoint.measure(evaluator: evaluator, minima: minima, center: result.center, lambda: 0.5, points: 3)
-        let mid = minima.map { evaluator.evaluate(ParameterPath<Float>.interpolate($0, result.center, 0.5)).trainLoss }
-        let ends = minima.map { evaluator.evaluate($0).trainLoss }
-        let pull = minima.map { 0.5 * pow(ParameterPath<Float>.distance($0, result.center), 2) }
-        let expected = zip(zip(mid, ends), pull).map { 0.25 * $0.1 + 0.5 * $0.0 + 0.25 * result.centerPoint.trainLoss + $1 }
-        #expect(abs(m.objective - expected.reduce(0, +) / Double(minima.count)) < 1e-9)
-        #expect(result.centerSteps == 300 && !result.centerConverged)
-    }
-
     /// Minima are saved, reused on a rerun (bit-identical, not retrained), and a file trained
     /// differently is rejected as a data error.
     @Test func minimaResumeAndIncompatibleFiles() throws {
-        let dir = NSTemporaryDirectory() + "star-minima-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let dir = try TemporaryDirectory.make("star-minima")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let train = try GaussianMixture.make(classes: 3, shape: [6], count: 90, sigma: 1, seed: 1)
         let config = TrainingConfiguration(epochs: 2, batchSize: 16, seed: 6)

@@ -183,22 +183,6 @@ import Support
         #expect(feasible >= 10 && infeasible >= 5)
     }
 
-    /// Monte-Carlo 2-piece probability for uniform minima sits above the issue's lower bound.
-    @Test func twoPieceProbabilityRespectsTheBound() throws {
-        for m in [24, 40] {
-            let config = TeacherStudentExperiment.Configuration(setup: .relu, widths: [m], teachers: 3, pairs: 400,
-                                                                points: 5, seed: 5, generator: "mt19937", threads: 2)
-            let rows = try TeacherStudentExperiment.reluRows(config, kind: "uniform", width: m, advance: {})
-            let row = try #require(rows.first { $0[4] == .text("two_piece_connected") })
-            guard case .double(let p) = row[6], case .double(let se) = row[7], case .double(let bound) = row[8] else {
-                Issue.record("unexpected row \(row)"); return
-            }
-            #expect(bound > 0.2)
-            #expect(p >= bound - 3 * max(se, 0.01), "m=\(m): \(p) ± \(se) vs bound \(bound)")
-            if m == 24 { #expect(p < 0.95) }   // not trivially connected (iid estimate ≈ 0.83)
-        }
-    }
-
     @Test func simplexProjectionIsTheNearestPoint() throws {
         let g = try rng(3)
         for _ in 0..<50 {

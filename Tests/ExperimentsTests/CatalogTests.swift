@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Experiments
 import Support
 
@@ -10,25 +11,27 @@ private let projectRoot: String = {
 }()
 
 @Suite struct CatalogTests {
-    @Test func everyExperimentFileLoadsAndDecodes() throws {
+    @Test func everyExperimentFileLoads() throws {
         let catalog = try ExperimentCatalog.load(directory: projectRoot + "/experiments")
         #expect(!catalog.experiments.isEmpty)
         for spec in catalog.experiments {
             if let type = spec.experiment {
+                // Typed: the type exists, every profile decodes over its defaults, no column copies.
                 let registered = try ExperimentRegistry.named(type)
-                #expect(spec.columns == nil, "\(spec.name) repeats its columns; they belong to \(type)")
-                var prints: Set<String> = []
+                #expect(spec.columns == nil, "\(spec.name) repeats its columns")
+                var prints: [String: String] = [:]
                 for profile in ExperimentSpec.profileNames {
                     let overrides = try spec.overrides(profile: profile, resultsDirectory: "R")
                     #expect(!overrides.canonicalText.contains("{results}"))
-                    prints.insert(try registered.fingerprint(overrides, settings: RunSettings(seed: spec.seed ?? 1, generator: "mt19937")))
+                    prints[profile] = try registered.fingerprint(overrides, settings: RunSettings(seed: spec.seed ?? 1))
                 }
-                #expect(prints.count == 3, "\(spec.name): profiles should differ")
+                #expect(prints["tiny"] != prints["full"], "\(spec.name): tiny and full are the same run")
             } else {
+                let command = try #require(spec.command)
                 #expect(!(spec.columns ?? []).isEmpty, "\(spec.name) declares no columns")
                 for profile in ExperimentSpec.profileNames {
                     let args = try spec.invocation(profile: profile, resultsDirectory: "R")
-                    #expect(Array(args.prefix(spec.command!.count)) == spec.command!)
+                    #expect(Array(args.prefix(command.count)) == command)
                     #expect(args.contains("R/" + (spec.outputFile ?? spec.name + ".csv")))
                     #expect(!args.contains { $0.contains("{results}") })
                 }
@@ -37,14 +40,14 @@ private let projectRoot: String = {
         }
     }
 
-    @Test func rejectsBrokenMisnamedAndMisspeltEntries() throws {
-        let dir = TemporaryDirectory.make("catalog")
+    @Test func rejectsBrokenAndMisnamedFiles() throws {
+        let dir = try TemporaryDirectory.make("catalog")
         try "{ not json".write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
         #expect(throws: ModeLatticeError.self) { try ExperimentCatalog.load(directory: dir) }
         try FileManager.default.removeItem(atPath: dir + "/bad.json")
         let spec = """
-        {"name": "other", "description": "d", "experiment": "percolation_sweep",
-         "profiles": {"tiny": {}, "quick": {}, "full": {}}}
+        {"name": "other", "description": "d", "command": ["x"], "arguments": [],
+         "profiles": {"tiny": [], "quick": [], "full": []}, "columns": ["a"]}
         """
         try spec.write(toFile: dir + "/mine.json", atomically: true, encoding: .utf8)
         do {
@@ -74,13 +77,31 @@ private let projectRoot: String = {
         #expect(decoded == expected)
     }
 
+    @Test func finishedStatusFollowsFingerprint() throws {
+        let dir = try TemporaryDirectory.make("status")
+        let spec = ExperimentSpec(name: "e", description: "", profiles: ["tiny": .array([.string("--n"), .string("1")]), "quick": .array([.string("--n"), .string("2")]), "full": .array([.string("--n"), .string("3")])],
+                                  command: ["c"], arguments: ["--a", "1"], columns: ["x"])
+        func reproduction(_ profile: String) -> CatalogReproduction {
+            CatalogReproduction(profile: profile, resultsDirectory: dir, force: false, threads: 1,
+                                legacyCommand: { _, _ in }, log: { _ in })
+        }
+        #expect(try !reproduction("tiny").isFinished(spec))
+        try Table(columns: ["x"], rows: [[1]]).write(to: spec.outputPath(resultsDirectory: dir))
+        try RunRecord(seed: 1, generator: nil, threads: nil, parameters: [:], wallSeconds: 0, started: Date())
+            .write(to: RunRecord.sidecarPath(for: spec.outputPath(resultsDirectory: dir)))
+        // A committed table alone does not count: only the state the run wrote.
+        #expect(try !reproduction("tiny").isFinished(spec))
+        try ReproductionState(name: "e", profile: "tiny", fingerprint: try reproduction("tiny").fingerprint(spec)).write(resultsDirectory: dir)
+        #expect(try reproduction("tiny").isFinished(spec))
+        #expect(try !reproduction("quick").isFinished(spec))
+    }
+
     @Test func requirementsRunFirstAndCyclesAreRejected() throws {
         func spec(_ name: String, _ requires: [String]?) -> ExperimentSpec {
-            ExperimentSpec(name: name, description: "", experiment: nil, seed: nil, configuration: nil,
-                           profiles: ["tiny": .array([]), "quick": .array([]), "full": .array([])], outputs: nil,
-                           table: requires == nil ? "\(name).log.csv" : nil, requires: requires,
-                           command: ["c"], arguments: ["--model", "{results}/m.safetensors"], columns: ["x"],
-                           outputFlag: nil, outputFile: requires == nil ? "\(name).safetensors" : nil)
+            ExperimentSpec(name: name, description: "", profiles: ["tiny": .array([]), "quick": .array([]), "full": .array([])],
+                           table: requires == nil ? "\(name).log.csv" : nil, requires: requires, command: ["c"],
+                           arguments: ["--model", "{results}/m.safetensors"], columns: ["x"],
+                           outputFile: requires == nil ? "\(name).safetensors" : nil)
         }
         let catalog = ExperimentCatalog(experiments: [spec("a_uses", ["z_train"]), spec("b_plain", []), spec("z_train", nil)])
         #expect(try catalog.select([]).map(\.name) == ["z_train", "a_uses", "b_plain"])
@@ -92,14 +113,5 @@ private let projectRoot: String = {
         #expect(throws: ModeLatticeError.self) { try cyclic.select([]) }
         let dangling = ExperimentCatalog(experiments: [spec("p", ["missing"])])
         #expect(throws: ModeLatticeError.self) { try dangling.select([]) }
-    }
-}
-
-/// A fresh directory under the system's temporary directory.
-enum TemporaryDirectory {
-    static func make(_ label: String) -> String {
-        let dir = NSTemporaryDirectory() + "\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
     }
 }

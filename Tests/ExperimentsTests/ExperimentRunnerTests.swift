@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Experiments
 import Support
+import TestSupport
 
 /// Defaults that a test can change "in code" (what a developer editing `Configuration` does).
 private enum CodeDefaults {
@@ -51,7 +52,7 @@ private struct ScaledUnitsB: Experiment {
 
 @Suite(.serialized) struct ExperimentRunnerTests {
     @Test func writesTablesSidecarsAndIsThreadIndependent() throws {
-        let dir = TemporaryDirectory.make("runner")
+        let dir = try TemporaryDirectory.make("runner")
         var c = ScaledUnitsA.Configuration()
         c.units = 6
         let one = try ExperimentRunner.run(ScaledUnitsA(), c, outputs: ExperimentOutputs(["table": dir + "/a1.csv", "total": dir + "/t1.csv"]),
@@ -82,7 +83,7 @@ private struct ScaledUnitsB: Experiment {
     }
 
     @Test func invalidConfigurationNamesTheFieldAndWritesNothing() throws {
-        let dir = TemporaryDirectory.make("runner-bad")
+        let dir = try TemporaryDirectory.make("runner-bad")
         var c = ScaledUnitsA.Configuration()
         c.units = 0
         do {
@@ -96,7 +97,7 @@ private struct ScaledUnitsB: Experiment {
     }
 
     @Test func resumesFromACheckpointWithTheSameFingerprintOnly() throws {
-        let dir = TemporaryDirectory.make("runner-resume")
+        let dir = try TemporaryDirectory.make("runner-resume")
         let c = ScaledUnitsA.Configuration()
         let settings = RunSettings(seed: 5, threads: 1)
         let fingerprint = try ExperimentRunner.fingerprint(ScaledUnitsA.self, c, seed: 5, generator: settings.generator)
@@ -119,7 +120,7 @@ private struct ScaledUnitsB: Experiment {
     /// Issue 16's target: changing any default, in code or in the experiment file, makes
     /// `reproduce` rerun that experiment and only that one; a second run skips everything.
     @Test func changedDefaultsRerunExactlyTheExperimentsTheyTouch() throws {
-        let results = TemporaryDirectory.make("reproduce-defaults")
+        let results = try TemporaryDirectory.make("reproduce-defaults")
         func entry(_ name: String, _ type: String, _ configuration: JSONValue) -> ExperimentSpec {
             ExperimentSpec(name: name, description: "", experiment: type, seed: 3, configuration: configuration,
                            profiles: ["tiny": .object([:]), "quick": .object([:]), "full": .object([:])],

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import NetworkCore
 import Support
 
@@ -31,22 +32,15 @@ import Support
         let x = gaussianValues(n * layer.inputSize, seed: 21)
         model.parameters = gaussianValues(4, seed: 22, sigma: 0.5).enumerated().map { $0.offset < 2 ? $0.element + 1 : $0.element }
         let r = gaussianValues(n * layer.outputSize, seed: 23)
-        let ws = Workspace(model: model, capacity: n)
-        var trained = model
-        _ = x.withUnsafeBufferPointer { trained.forwardTraining($0.baseAddress!, batch: n, workspace: ws) }
-        r.withUnsafeBufferPointer { trained.backward($0.baseAddress!, batch: n, workspace: ws, mode: .training) }
-        let dx = Array(UnsafeBufferPointer(start: ws.inputGradient, count: x.count)).map(Double.init)
-        let dp = ws.parameterGradient.map(Double.init)
-        let rd = r.map(Double.init), theta = model.parameters.map(Double.init)
-        func loss(_ xv: [Double], _ t: [Double]) -> Double {
-            let y = ResNetReference.batchNorm(xv, n: n, c: 2, q: 6, gamma: Array(t[0..<2]), beta: Array(t[2..<4]),
-                                              runningMean: [0, 0], runningVar: [1, 1], eps: 1e-5, training: true)
-            return zip(y, rd).map(*).reduce(0, +)
+        let b = GradientCheck.backward(model, x: x, batch: n, cotangent: r, training: true)
+        let fd = GradientCheck.referenceGradients(x: x.map(Double.init), theta: model.parameters.map(Double.init),
+                                                  cotangent: r.map(Double.init)) { xv, t in
+            ResNetReference.batchNorm(xv, n: n, c: 2, q: 6, gamma: Array(t[0..<2]), beta: Array(t[2..<4]),
+                                      runningMean: [0, 0], runningVar: [1, 1], eps: 1e-5, training: true)
         }
-        let fx = finiteDifferences(x.map(Double.init)) { loss($0, theta) }
-        let ft = finiteDifferences(theta) { loss(x.map(Double.init), $0) }
-        #expect(relativeError(dx, fx) < 1e-4)
-        #expect(relativeError(dp, ft) < 1e-4)
+        let dx = b.inputGradient
+        #expect(GradientCheck.relativeError(dx, fd.input) < 1e-4)
+        #expect(GradientCheck.relativeError(b.parameterGradient, fd.parameters) < 1e-4)
         // The gradient of a training-mode BN sums to zero over each channel (shift invariance).
         for c in 0..<2 {
             var s = 0.0
@@ -56,15 +50,3 @@ import Support
     }
 }
 
-/// Central differences (h = 1e-5) of f at every coordinate of v.
-func finiteDifferences(_ v: [Double], h: Double = 1e-5, _ f: ([Double]) -> Double) -> [Double] {
-    var w = v
-    return v.indices.map { i in
-        w[i] = v[i] + h
-        let up = f(w)
-        w[i] = v[i] - h
-        let down = f(w)
-        w[i] = v[i]
-        return (up - down) / (2 * h)
-    }
-}

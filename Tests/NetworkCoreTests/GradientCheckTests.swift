@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import NetworkCore
 import Support
 
@@ -50,39 +51,15 @@ import Support
         m.buffers = buffers
         let r = gaussianValues(n * layer.outputSize, seed: 14)
 
-        // Forward vs reference.
-        let ws = Workspace(model: m, capacity: n)
-        let y = x.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: m.forward($0.baseAddress!, batch: n, workspace: ws), count: n * layer.outputSize)) }
         let xd = x.map(Double.init), td = theta.map(Double.init), bd = buffers.map(Double.init)
-        let yRef = Reference.forward(layer, xd, batch: n, parameters: td, buffers: bd)
-        #expect(relativeError(y.map(Double.init), yRef) < 1e-5, "\(c.name) forward")
-
-        // Backward.
-        r.withUnsafeBufferPointer { m.backward($0.baseAddress!, batch: n, workspace: ws, inputGradient: true, parameterGradient: true) }
-        let dx = Array(UnsafeBufferPointer(start: ws.inputGradient, count: n * layer.inputSize)).map(Double.init)
-        let dtheta = ws.parameterGradient.map(Double.init)
-
-        let rd = r.map(Double.init)
-        func loss(_ xv: [Double], _ tv: [Double]) -> Double {
-            zip(Reference.forward(layer, xv, batch: n, parameters: tv, buffers: bd), rd).reduce(0) { $0 + $1.0 * $1.1 }
+        func reference(_ xv: [Double], _ tv: [Double]) -> [Double] {
+            Reference.forward(layer, xv, batch: n, parameters: tv, buffers: bd)
         }
-        let h = 1e-6
-        var dxFD = [Double](repeating: 0, count: xd.count)
-        for i in xd.indices {
-            var a = xd, b = xd
-            a[i] += h
-            b[i] -= h
-            dxFD[i] = (loss(a, td) - loss(b, td)) / (2 * h)
-        }
-        #expect(relativeError(dx, dxFD) < 1e-4, "\(c.name) input gradient")
-        var dtFD = [Double](repeating: 0, count: td.count)
-        for i in td.indices {
-            var a = td, b = td
-            a[i] += h
-            b[i] -= h
-            dtFD[i] = (loss(xd, a) - loss(xd, b)) / (2 * h)
-        }
-        if !td.isEmpty { #expect(relativeError(dtheta, dtFD) < 1e-4, "\(c.name) parameter gradient") }
+        let b = GradientCheck.backward(m, x: x, batch: n, cotangent: r)
+        #expect(GradientCheck.relativeError(b.y, reference(xd, td)) < 1e-5, "\(c.name) forward")
+        let fd = GradientCheck.referenceGradients(x: xd, theta: td, cotangent: r.map(Double.init), h: 1e-6, reference)
+        #expect(GradientCheck.relativeError(b.inputGradient, fd.input) < 1e-4, "\(c.name) input gradient")
+        if !td.isEmpty { #expect(GradientCheck.relativeError(b.parameterGradient, fd.parameters) < 1e-4, "\(c.name) parameter gradient") }
     }
 
     /// Whole models with softmax cross-entropy: per-example input gradients (no batch averaging)
@@ -106,29 +83,17 @@ import Support
         for i in 0..<n {
             let xi = Array(xd[(i * d)..<((i + 1) * d)])
             #expect(abs(Double(losses[i]) - lossOf(example: i, xi)) < 1e-5 * max(1, abs(Double(losses[i]))))
-            var fd = [Double](repeating: 0, count: d)
-            for j in 0..<d {
-                var a = xi, b = xi
-                a[j] += h
-                b[j] -= h
-                fd[j] = (lossOf(example: i, a) - lossOf(example: i, b)) / (2 * h)
-            }
+            let fd = GradientCheck.finiteDifferences(xi, h: h) { lossOf(example: i, $0) }
             let mine = g[(i * d)..<((i + 1) * d)].map(Double.init)
-            #expect(relativeError(mine, fd) < 1e-4, "example \(i) input gradient")
+            #expect(GradientCheck.relativeError(mine, fd) < 1e-4, "example \(i) input gradient")
         }
         let (meanLoss, pg) = model.crossEntropyParameterGradient(x, labels: labels)
         func meanLossOf(_ t: [Double]) -> Double {
             Reference.crossEntropySum(Reference.forward(model, xd, batch: n, parameters: t), labels: labels, classes: k) / Double(n)
         }
         #expect(abs(meanLoss - meanLossOf(td)) < 1e-5)
-        var fd = [Double](repeating: 0, count: td.count)
-        for j in td.indices {
-            var a = td, b = td
-            a[j] += h
-            b[j] -= h
-            fd[j] = (meanLossOf(a) - meanLossOf(b)) / (2 * h)
-        }
-        #expect(relativeError(pg.map(Double.init), fd) < 1e-4)
+        let fd = GradientCheck.finiteDifferences(td, h: h, meanLossOf)
+        #expect(GradientCheck.relativeError(pg.map(Double.init), fd) < 1e-4)
     }
 
     /// The im2col path with several chunks (batch larger than one chunk) against naive loops.
@@ -141,7 +106,7 @@ import Support
         let x = gaussianValues(n * conv.inputSize, seed: 6)
         let y = model.outputs(x, count: n, chunk: n)
         let ref = Reference.forward(conv, x.map(Double.init), batch: n, parameters: model.parameters.map(Double.init), buffers: [])
-        #expect(relativeError(y.map(Double.init), ref) < 1e-5)
+        #expect(GradientCheck.relativeError(y.map(Double.init), ref) < 1e-5)
         // Backward over several chunks equals the sum of per-image backward passes.
         let r = gaussianValues(n * conv.outputSize, seed: 7)
         let ws = Workspace(model: model, capacity: n)
@@ -155,14 +120,14 @@ import Support
             _ = x.withUnsafeBufferPointer { model.forward($0.baseAddress! + i * conv.inputSize, batch: 1, workspace: one) }
             r.withUnsafeBufferPointer { model.backward($0.baseAddress! + i * conv.outputSize, batch: 1, workspace: one) }
             let dxi = Array(UnsafeBufferPointer(start: one.inputGradient, count: conv.inputSize))
-            #expect(relativeError(dxi.map(Double.init), dxAll[(i * conv.inputSize)..<((i + 1) * conv.inputSize)].map(Double.init)) < 1e-6)
+            #expect(GradientCheck.relativeError(dxi.map(Double.init), dxAll[(i * conv.inputSize)..<((i + 1) * conv.inputSize)].map(Double.init)) < 1e-6)
         }
         for i in 0..<n {
             _ = x.withUnsafeBufferPointer { model.forward($0.baseAddress! + i * conv.inputSize, batch: 1, workspace: one) }
             r.withUnsafeBufferPointer { model.backward($0.baseAddress! + i * conv.outputSize, batch: 1, workspace: one) }
             for j in gSum.indices { gSum[j] += Double(one.parameterGradient[j]) }
         }
-        #expect(relativeError(gAll, gSum) < 1e-5)
+        #expect(GradientCheck.relativeError(gAll, gSum) < 1e-5)
     }
 
     /// crossEntropyGradient: the returned loss sum is Σ_n CE(f(x_n), y_n) and the gradient in the
@@ -194,6 +159,6 @@ import Support
             minus[j] -= h
             fd[j] = (meanLoss(plus) - meanLoss(minus)) / Double(2 * h)
         }
-        #expect(relativeError(g, fd) < 2e-3, "relative error \(relativeError(g, fd))")
+        #expect(GradientCheck.relativeError(g, fd) < 2e-3, "relative error \(GradientCheck.relativeError(g, fd))")
     }
 }

@@ -108,20 +108,4 @@ func gaussianValues(_ count: Int, seed: UInt64, sigma: Double = 1) -> [Float] {
     return (0..<count).map { _ in Float(rng.gaussian(sigma: sigma)) }
 }
 
-/// ‖a − b‖ / max(‖a‖, ‖b‖, tiny): the relative error of a whole vector.
-func relativeError(_ a: [Double], _ b: [Double]) -> Double {
-    precondition(a.count == b.count)
-    var d = 0.0, na = 0.0, nb = 0.0
-    for i in a.indices {
-        d += (a[i] - b[i]) * (a[i] - b[i])
-        na += a[i] * a[i]
-        nb += b[i] * b[i]
-    }
-    return d.squareRoot() / max(na.squareRoot(), nb.squareRoot(), 1e-30)
-}
 
-func temporaryPath(_ name: String) -> String {
-    let dir = NSTemporaryDirectory() + "modelattice-nc-tests-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir + "/" + name
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NetworkCore
 import Support
 
@@ -195,24 +196,15 @@ import Support
         let x = gaussianValues(n * block.inputSize, seed: 7)
         let r = gaussianValues(n * block.outputSize, seed: 8)
         let theta = model.parameters.map(Double.init), buffers = model.buffers.map(Double.init)
-        let ws = Workspace(model: model, capacity: n)
-        var run = model
-        let y = x.withUnsafeBufferPointer { xp in
-            Array(UnsafeBufferPointer(start: c.training ? run.forwardTraining(xp.baseAddress!, batch: n, workspace: ws)
-                                                        : run.forward(xp.baseAddress!, batch: n, workspace: ws), count: r.count))
+        let b = GradientCheck.backward(model, x: x, batch: n, cotangent: r, training: c.training)
+        func reference(_ xv: [Double], _ t: [Double]) -> [Double] {
+            ResNetReference.block(block, xv, n: n, theta: t, buffers: buffers, training: c.training)
         }
-        let yRef = ResNetReference.block(block, x.map(Double.init), n: n, theta: theta, buffers: buffers, training: c.training)
-        #expect(relativeError(y.map(Double.init), yRef) < 1e-5)
-        #expect((run.buffers != model.buffers) == c.training)
-        r.withUnsafeBufferPointer { run.backward($0.baseAddress!, batch: n, workspace: ws, mode: c.training ? .training : .inference) }
-        let dx = Array(UnsafeBufferPointer(start: ws.inputGradient, count: x.count)).map(Double.init)
-        let dp = ws.parameterGradient.map(Double.init)
-        let rd = r.map(Double.init), xd = x.map(Double.init)
-        func loss(_ xv: [Double], _ t: [Double]) -> Double {
-            zip(ResNetReference.block(block, xv, n: n, theta: t, buffers: buffers, training: c.training), rd).map(*).reduce(0, +)
-        }
-        #expect(relativeError(dx, finiteDifferences(xd) { loss($0, theta) }) < 1e-3)
-        #expect(relativeError(dp, finiteDifferences(theta) { loss(xd, $0) }) < 1e-3)
+        #expect(GradientCheck.relativeError(b.y, reference(x.map(Double.init), theta)) < 1e-5)
+        #expect((b.model.buffers != model.buffers) == c.training)
+        let fd = GradientCheck.referenceGradients(x: x.map(Double.init), theta: theta, cotangent: r.map(Double.init), reference)
+        #expect(GradientCheck.relativeError(b.inputGradient, fd.input) < 1e-3)
+        #expect(GradientCheck.relativeError(b.parameterGradient, fd.parameters) < 1e-3)
     }
 
     /// conv1 (3×3, only the centre weight 2) → bn1 (μ 1, σ² 4) → ReLU → conv2 (centre −1, top-left 1)
@@ -280,7 +272,7 @@ import Support
         let both = model.outputs(x, count: 2)
         let second = model.outputs(Array(x[3072...]), count: 1)
         #expect(both.count == 20 && both.allSatisfy(\.isFinite))
-        #expect(relativeError(Array(both[10...]).map(Double.init), second.map(Double.init)) < 1e-6)
+        #expect(GradientCheck.relativeError(Array(both[10...]).map(Double.init), second.map(Double.init)) < 1e-6)
         #expect(both.map(abs).max()! < 100 && both.map(abs).max()! > 1e-3)
     }
 }

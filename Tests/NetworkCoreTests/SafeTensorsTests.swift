@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NetworkCore
 import Support
 
@@ -32,7 +33,7 @@ import Support
     @Test func modelRoundTripKeepsEveryTensorAndTheSpec() throws {
         var m = try model("cnn:1x8x8:c4k3p1-b-r-m2-f-l10")
         for i in m.buffers.indices { m.buffers[i] = Float(i) * 0.25 }
-        let path = temporaryPath("m.safetensors")
+        let path = try TemporaryDirectory.path("m.safetensors")
         try ModelFile.save(m, to: path)
         let back = try ModelFile.load(path)
         #expect(back.spec == m.spec)
@@ -137,7 +138,7 @@ import Support
         case .uint8: array = NPYArray(uint8: values.map { UInt8($0) * 200 }, shape: [2, 3])
         default: array = NPYArray(bool: values.map { $0 != 0 }, shape: [2, 3])
         }
-        let path = temporaryPath("a.npy")
+        let path = try TemporaryDirectory.path("a.npy")
         try array.write(to: path)
         let back = try NPYArray.read(from: path)
         #expect(back == array)

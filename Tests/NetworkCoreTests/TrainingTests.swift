@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NetworkCore
 import Support
 
@@ -12,7 +13,7 @@ import Support
     }
 
     @Test func idxDirectoryLoadsAndScalesPixels() throws {
-        let dir = (temporaryPath("x") as NSString).deletingLastPathComponent
+        let dir = try TemporaryDirectory.make("nc")
         try writeIDX(dir + "/train-images-idx3-ubyte", shape: [2, 2, 3], bytes: [0, 255, 51, 102, 0, 0, 1, 2, 3, 4, 5, 6])
         try writeIDX(dir + "/train-labels-idx1-ubyte", shape: [2], bytes: [3, 9])
         let d = try MNISTFormat.load(.train, directory: dir)
@@ -113,7 +114,7 @@ import Support
         for i in [0, 4, 8] {
             let one = model.crossEntropy(Array(x[(i * 64)..<((i + 1) * 64)]), labels: [labels[i]])
             #expect(abs(one.losses[0] - all.losses[i]) < 1e-6)
-            #expect(relativeError(one.gradient.map(Double.init), all.gradient[(i * 64)..<((i + 1) * 64)].map(Double.init)) < 1e-5)
+            #expect(GradientCheck.relativeError(one.gradient.map(Double.init), all.gradient[(i * 64)..<((i + 1) * 64)].map(Double.init)) < 1e-5)
         }
         let logits = model.outputs(x, count: n, chunk: 2)
         let mean = CrossEntropy.mean(logits: logits, labels: labels, classes: 6)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Percolation
 import Support
 
@@ -149,7 +150,7 @@ private struct ExactEnsemble {
     @Test func resumesFromCheckpointToTheSameResult() throws {
         let lattice = try HypercubicLattice(dimension: 2, side: 12, boundary: .open)
         let sweep = try NewmanZiffSweep(lattice: lattice, kind: .site, probabilities: [0.3, 0.6], seed: 9)
-        let output = NSTemporaryDirectory() + "perc-resume-\(getpid())/out.csv"
+        let output = try TemporaryDirectory.path("out.csv", tag: "perc-resume")
         let first = try Checkpoint<[Double]>(output: output, fingerprint: "test")
         let full = try sweep.run(trials: 10, threads: 2, checkpoint: first)
         // Keep the header and four finished trials, as if the run had been stopped.

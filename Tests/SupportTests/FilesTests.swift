@@ -1,12 +1,7 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Support
-
-private func temporaryPath(_ name: String) -> String {
-    let dir = NSTemporaryDirectory() + "modelattice-tests-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir + "/" + name
-}
 
 @Suite struct NPYTests {
     @Test(arguments: NPYArray.DType.allCases)
@@ -15,7 +10,7 @@ private func temporaryPath(_ name: String) -> String {
         let bytes = (0..<(60 * dtype.byteSize)).map { UInt8(truncatingIfNeeded: $0 &* 37) }
         let fixed = dtype == .bool ? bytes.map { $0 & 1 } : bytes
         let array = NPYArray(dtype: dtype, shape: shape, bytes: fixed)
-        let path = temporaryPath("a.npy")
+        let path = try TemporaryDirectory.path("a.npy")
         try array.write(to: path)
         let back = try NPYArray.read(from: path)
         #expect(back == array)
@@ -71,7 +66,7 @@ private func temporaryPath(_ name: String) -> String {
 
     @Test func sidecarPathAndAtomicWrite() throws {
         #expect(RunRecord.sidecarPath(for: "results/x.csv") == "results/x.json")
-        let path = temporaryPath("sub/dir/t.csv")
+        let path = try TemporaryDirectory.path("sub/dir/t.csv")
         let t = Table(columns: ["p"], rows: [[.double(0.5)]])
         try t.write(to: path, record: RunRecord(seed: 3, generator: "mt19937", threads: 1,
                                                 parameters: ["dim": "2"], wallSeconds: 0.1, started: Date()))
@@ -84,7 +79,7 @@ private func temporaryPath(_ name: String) -> String {
 
 @Suite struct CheckpointTests {
     @Test func resumesFinishedUnitsAndIgnoresTornLine() throws {
-        let output = temporaryPath("run.csv")
+        let output = try TemporaryDirectory.path("run.csv")
         do {
             let c = try Checkpoint<[Double]>(output: output, fingerprint: "f1")
             #expect(c.restored.isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Support
 
 private final class Counter: @unchecked Sendable {
@@ -11,7 +12,7 @@ private final class Counter: @unchecked Sendable {
 
 @Suite struct UnitRunnerTests {
     @Test func interruptedRunResumesWithoutRecomputingFinishedUnits() throws {
-        let output = NSTemporaryDirectory() + "units-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).csv"
+        let output = try TemporaryDirectory.path("units.csv")
         let unit: @Sendable (Int) throws -> [Double] = { i in
             let rng = try RandomGenerator(seed: SeedSequence.derive(5, stream: "u", index: i))
             return [rng.uniform(), i % 7 == 0 ? .nan : Double(i)]

@@ -1,7 +1,7 @@
 /// Means and proportions with their standard errors.
-enum SampleStatistics {
+public enum SampleStatistics {
     /// p̂ and the binomial standard error √(p̂(1−p̂)/n).
-    static func proportion(_ flags: [Bool]) -> (p: Double, se: Double) {
+    public static func proportion(_ flags: [Bool]) -> (p: Double, se: Double) {
         guard !flags.isEmpty else { return (.nan, .nan) }
         let n = Double(flags.count)
         let p = Double(flags.filter { $0 }.count) / n
@@ -9,7 +9,7 @@ enum SampleStatistics {
     }
 
     /// Mean and sd/√n (NaN when empty; stderr NaN for one value).
-    static func mean(_ values: [Double]) -> (mean: Double, se: Double) {
+    public static func mean(_ values: [Double]) -> (mean: Double, se: Double) {
         guard !values.isEmpty else { return (.nan, .nan) }
         let n = Double(values.count)
         let mean = values.reduce(0, +) / n

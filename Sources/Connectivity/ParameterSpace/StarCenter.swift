@@ -26,7 +26,7 @@ import Support
 /// the barrier or G, which the rule does not see).
 public struct StarCenterConfiguration: Sendable {
     /// Where the center starts.
-    public enum Start: String, Sendable, CaseIterable {
+    public enum Start: String, Sendable, CaseIterable, Codable {
         /// (1/K) Σ θ_i — the default.
         case mean
         /// The first minimum θ_1.
@@ -76,6 +76,9 @@ public struct StarCenterConfiguration: Sendable {
         guard patience >= 1 else { throw ModeLatticeError.usage("center patience must be ≥ 1 (got \(patience))") }
     }
 }
+
+/// The risk a center descends: (θ [P], step s) → (R(θ), ∇R(θ) [P]) on step s's minibatch.
+public typealias StarCenterRisk = ([Float], Int) throws -> (loss: Double, gradient: [Float])
 
 /// One objective check of a center run: after `step` steps, the mean sampled risk of the steps
 /// since the previous check and the caller's objective estimate Ĵ at the current center.

@@ -72,7 +72,7 @@ public struct StarCenterMonitor {
     /// The center of `minima` under `configuration`; trace rows (``StarCheckpoint/traceColumns``)
     /// named `name` are appended to `trace` when the configuration checks (checkEvery > 0).
     public func run(name: String, minima: [[Float]], configuration: StarCenterConfiguration,
-                    risk: StarExperiment.Risk, trace: inout Table,
+                    risk: StarCenterRisk, trace: inout Table,
                     onStep: (Int, Double) -> Void = { _, _ in }) throws -> StarCenterRun {
         guard points >= 2 else { throw ModeLatticeError.usage("check points per spoke must be ≥ 2 (got \(points))") }
         var measured: StarCheckpoint?

@@ -42,7 +42,7 @@ public struct StarPathEvaluator: Sendable {
 }
 
 /// Loss and accuracy at one point of parameter space.
-public struct PathPoint: Sendable, Equatable {
+public struct PathPoint: Sendable, Equatable, Codable {
     public var trainLoss: Double
     public var trainAccuracy: Double
     public var testLoss: Double
@@ -50,7 +50,7 @@ public struct PathPoint: Sendable, Equatable {
 }
 
 /// One sampled segment: t [P] and the measurements there [P].
-public struct SegmentEvaluation: Sendable {
+public struct SegmentEvaluation: Sendable, Codable {
     public var t: [Double]
     public var points: [PathPoint]
 

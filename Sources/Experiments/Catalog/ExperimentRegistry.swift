@@ -9,6 +9,11 @@ public enum ExperimentRegistry {
             RegisteredExperiment(PercolationSweepExperiment()),
             RegisteredExperiment(LatticeSubspaceExperiment()),
             RegisteredExperiment(LatticeConnectExperiment()),
+            RegisteredExperiment(NetworkTrainExperiment()),
+            RegisteredExperiment(ParameterStarExperiment()),
+            RegisteredExperiment(ParameterGeodesicExperiment()),
+            RegisteredExperiment(TeacherStudentReLUExperiment()),
+            RegisteredExperiment(TeacherStudentLinearExperiment()),
         ].sorted { $0.identifier < $1.identifier }
     }
 

@@ -39,9 +39,19 @@ public enum ExperimentRunner {
         let checkpoint = try Checkpoint<E.UnitResult>(output: main, fingerprint: fingerprint, enabled: settings.checkpoints)
         let resumed = checkpoint.restored.count
         let progress = ProgressLine(E.identifier.replacingOccurrences(of: "_", with: " "), total: units.count, quiet: settings.quiet)
-        let results = try UnitRunner.run(count: units.count, threads: settings.threads, checkpoint: checkpoint,
+        let results: [E.UnitResult]
+        let finished = FinishedUnits()
+        do {
+            results = try UnitRunner.run(count: units.count, threads: settings.threads, checkpoint: checkpoint,
                                          progress: progress) { i in
-            try experiment.run(units[i], index: i, configuration, setup, settings)
+                let r = try experiment.run(units[i], index: i, configuration, setup, settings)
+                finished.add()
+                return r
+            }
+        } catch {
+            // A run that fails before any unit finished leaves nothing behind (no empty checkpoint).
+            if resumed == 0 && finished.count == 0 { checkpoint.finish() }
+            throw error
         }
         progress.finish()
         let products = try experiment.products(results, configuration, setup, settings)
@@ -82,4 +92,12 @@ public enum ExperimentRunner {
         return ExperimentRunSummary(fingerprint: fingerprint, wallSeconds: wall, resumedUnits: resumed,
                                     unitCount: units.count, written: written)
     }
+}
+
+/// How many units finished in this process (thread-safe).
+private final class FinishedUnits: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func add() { lock.lock(); value += 1; lock.unlock() }
+    var count: Int { lock.lock(); defer { lock.unlock() }; return value }
 }

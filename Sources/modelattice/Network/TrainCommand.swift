@@ -1,41 +1,38 @@
 import ArgumentParser
-import Foundation
+import Experiments
 import NetworkCore
 import Support
 
-/// `modelattice train`: trains a classifier with softmax cross-entropy and writes it as
-/// safetensors, with a per-epoch log CSV (+ JSON sidecar) beside it.
+/// `modelattice train`: options → ``NetworkTrainExperiment/Configuration`` → ``ExperimentRunner``;
+/// the model goes to `--output`, the per-epoch log to M.log.csv beside it.
 struct TrainCommand: ParsableCommand {
+    typealias Experiment = NetworkTrainExperiment
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a network on Fashion-MNIST (or IDX / synthetic data) and save it as safetensors.",
-        discussion: "Writes M.safetensors and M.log.csv (epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,seconds) with a JSON sidecar. Pixels are scaled to [0,1]. Results are bit-identical for the same seed at any --threads.")
+        discussion: "Writes M.safetensors and M.log.csv (\(Experiment.columns.joined(separator: ","))) with JSON sidecars (wall time in M.log.run.json). Pixels are scaled to [0,1]. Results are bit-identical for the same seed at any --threads.")
 
-    @OptionGroup var data: DatasetOptions
-    @Option(help: "Architecture spec, e.g. mlp:784-256-256-10 or cnn:1x28x28:c32k5p2-r-m2-c64k5p2-r-m2-f-l1024-r-l10.")
-    var model: String
-    @Option(help: "Initialization: default (PyTorch), he, glorot, gaussian.")
-    var `init`: String = "default"
-    @Option(help: "Epochs.") var epochs: Int = 5
-    @Option(help: "Mini-batch size.") var batch: Int = 128
-    @Option(help: "Learning rate.") var lr: Float = 1e-3
-    @Option(help: "Optimizer: adam, adamw or sgd (with --momentum).")
-    var optimizer: TrainingConfiguration.OptimizerKind = .adam
-    @Option(help: "SGD momentum.") var momentum: Float = 0.9
-    @Option(help: "Learning-rate schedule: constant or cosine (annealed to 0 over the run).")
-    var schedule: TrainingConfiguration.Schedule = .constant
-    @Option(help: "Weight decay (L2 for sgd/adam, decoupled for adamw).") var weightDecay: Float = 0
+    @OptionGroup var data: DataOptions
+    @Option(help: "Architecture spec, e.g. mlp:784-256-256-10 or cnn:1x28x28:c32k5p2-r-m2-c64k5p2-r-m2-f-l1024-r-l10 (required).") var arch: String?
+    @Option(help: "Initialization: default (PyTorch), he, glorot, gaussian.") var `init` = Experiment.Configuration().initialization
+    @Option(help: "Epochs.") var epochs = Experiment.Configuration().epochs
+    @Option(help: "Mini-batch size.") var batchSize = Experiment.Configuration().batchSize
+    @Option(help: "Learning rate.") var lr = Experiment.Configuration().lr
+    @Option(help: "Optimizer: adam, adamw or sgd (with --momentum).") var optimizer = Experiment.Configuration().optimizer
+    @Option(help: "SGD momentum.") var momentum = Experiment.Configuration().momentum
+    @Option(help: "Learning-rate schedule: constant or cosine (annealed to 0 over the run).") var schedule = Experiment.Configuration().schedule
+    @Option(help: "Weight decay (L2 for sgd/adam, decoupled for adamw).") var weightDecay = Experiment.Configuration().weightDecay
     @Option(help: "Train on a deterministic random subset of N training examples.") var trainSubset: Int?
     @Option(help: "Score each epoch on a deterministic subset of N test examples (default: all).") var testSubset: Int?
     @Option(help: "Output model file (.safetensors).") var output: String
     @OptionGroup var options: RunOptions
+    @Option(name: .customLong("model"), help: .hidden) var renamedModel: String?
+    @Option(name: .customLong("batch"), help: .hidden) var renamedBatch: String?
 
     func validate() throws {
-        if epochs < 1 { throw ValidationError("--epochs must be at least 1 (got \(epochs)).") }
-        if batch < 1 { throw ValidationError("--batch must be at least 1 (got \(batch)).") }
-        if !(lr > 0) || !lr.isFinite { throw ValidationError("--lr must be a positive number (got \(lr)).") }
-        if let n = trainSubset, n < 1 { throw ValidationError("--train-subset must be at least 1 (got \(n)).") }
-        if let n = testSubset, n < 1 { throw ValidationError("--test-subset must be at least 1 (got \(n)).") }
+        if renamedModel != nil { throw ValidationError("--model names a saved model file; give the architecture with --arch SPEC") }
+        if renamedBatch != nil { throw ValidationError("--batch was renamed: use --batch-size") }
+        if arch == nil { throw ValidationError("give the architecture to train with --arch SPEC") }
     }
 
     static func logPath(for output: String) -> String {
@@ -43,48 +40,16 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let started = Date()
-        BLAS.setThreads(options.threadCount)
-        let scheme = try Initialization.named(`init`)
-        var net = try NetworkIO.build(model)
-        try AtomicFile.checkWritable(output)
-        var train = try data.load(.train)
-        var test = try data.load(.test)
-        try NetworkIO.check(train, fits: net)
-        if let n = trainSubset { train = try train.subset(n, seed: options.seed, generator: options.rng) }
-        if let n = testSubset { test = try test.subset(n, seed: SeedSequence.derive(options.seed, stream: "test-subset", index: 0), generator: options.rng) }
-        try net.initialize(scheme, seed: options.seed, generator: options.rng)
-        let config = TrainingConfiguration(epochs: epochs, batchSize: batch, optimizer: optimizer, learningRate: lr,
-                                           momentum: momentum, weightDecay: weightDecay, schedule: schedule, seed: options.seed, generator: options.rng)
-        let steps = epochs * ((train.count + min(batch, train.count) - 1) / min(batch, train.count))
-        let progress = ProgressLine("train", total: steps, quiet: options.quiet)
-        let quiet = options.quiet
-        var table = Table(columns: ["epoch", "steps", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "seconds"])
-        let records = try Training.train(&net, on: train, evaluation: test, configuration: config,
-                                         onStep: { _, _ in progress.advance() },
-                                         onEpoch: { r in
-            table.append([.int(r.epoch), .int(r.steps), .double(r.trainLoss), .double(r.trainAccuracy),
-                          .double(r.testLoss ?? .nan), .double(r.testAccuracy ?? .nan), .double(r.seconds)])
-            if !quiet {
-                progress.clear()
-                FileHandle.standardError.write(Data(String(format: "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.1fs\n",
-                                                               r.epoch, epochs, r.trainLoss, r.trainAccuracy, r.testLoss ?? .nan, r.testAccuracy ?? .nan, r.seconds).utf8))
-            }
-        })
-        progress.finish()
-        try ModelFile.save(net, to: output, metadata: ["dataset": train.name, "epochs": String(epochs), "seed": String(options.seed)])
-        let record = RunRecord(seed: options.seed, generator: options.generator, threads: options.threadCount,
-                               parameters: ["model": model, "init": `init`, "epochs": String(epochs), "batch": String(batch),
-                                            "lr": String(lr), "optimizer": optimizer.rawValue, "momentum": String(momentum),
-                                            "weight_decay": String(weightDecay), "schedule": schedule.rawValue,
-                                            "train_examples": String(train.count), "test_examples": String(test.count),
-                                            "output": output].merging(data.recordedParameters) { $1 },
-                               wallSeconds: Date().timeIntervalSince(started), started: started,
-                               notes: ["pixels scaled to [0,1]; results bit-identical for the same seed at any thread count (fixed sgemm blocking)"])
-        let log = TrainCommand.logPath(for: output)
-        try table.write(to: log, record: record)
-        let last = records.last!
-        print("wrote \(output) (\(net.parameterCount) parameters; test loss \(String(format: "%.4f", last.testLoss ?? .nan)), test accuracy \(String(format: "%.4f", last.testAccuracy ?? .nan))) and \(log)")
+        var c = Experiment.Configuration()
+        (c.data, c.arch, c.initialization, c.epochs, c.batchSize, c.lr) = (data.source, arch!, `init`, epochs, batchSize, lr)
+        (c.optimizer, c.momentum, c.schedule, c.weightDecay) = (optimizer, momentum, schedule, weightDecay)
+        (c.trainSubset, c.testSubset) = (trainSubset, testSubset)
+        let outputs = ExperimentOutputs(["table": Self.logPath(for: output), "model": output])
+        try CommandErrors.naming(["epochs": "--epochs", "batchSize": "--batch-size", "lr": "--lr",
+                                  "trainSubset": "--train-subset", "testSubset": "--test-subset"]) {
+            try ExperimentRunner.run(Experiment(), c, outputs: outputs, settings: options.settings)
+        }
+        print("wrote \(output) and \(Self.logPath(for: output))")
     }
 }
 
