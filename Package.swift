@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "PercolationTests", dependencies: ["Percolation", "Support"]),
         .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore", "Support"]),
         .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "NetworkCore", "Percolation", "Support"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Support"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Connectivity", "NetworkCore", "Support"]),
         .testTarget(name: "CLITests", dependencies: ["Support", "Experiments"]),
     ],
     swiftLanguageModes: [.v6]

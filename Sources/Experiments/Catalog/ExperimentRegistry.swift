@@ -7,6 +7,11 @@ public enum ExperimentRegistry {
     public static func all() throws -> [RegisteredExperiment] {
         try [
             RegisteredExperiment(PercolationSweepExperiment()),
+            RegisteredExperiment(InputPairsExperiment()),
+            RegisteredExperiment(InputAdversarialExperiment()),
+            RegisteredExperiment(InputDetectExperiment()),
+            RegisteredExperiment(InputStarExperiment()),
+            RegisteredExperiment(BarrierEvolutionExperiment()),
         ].sorted { $0.identifier < $1.identifier }
     }
 
