@@ -183,4 +183,37 @@ import Testing
             Issue.record("class 12 of a 10-class model was accepted")
         } catch let e as ModeLatticeError { #expect(e.field == "onlyClass" && e.message.contains("0..<10")) }
     }
+
+    /// Every input-space catalog entry decodes, for every profile, to a configuration its type accepts.
+    @Test func catalogEntriesAreValidConfigurations() throws {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let catalog = try ExperimentCatalog.load(directory: root.path + "/experiments")
+        let names = ["input_pairs_real", "input_pairs_synthetic", "input_adversarial", "input_detect", "input_star_real",
+                     "input_star_synthetic", "resnet_barrier_evolution", "resnet_untrained_bypass"]
+        for name in names {
+            let spec = try #require(catalog.experiments.first { $0.name == name })
+            let type = try ExperimentRegistry.named(try #require(spec.experiment))
+            for profile in ExperimentSpec.profileNames {
+                let overrides = try spec.overrides(profile: profile, resultsDirectory: "R")
+                _ = try type.fingerprint(overrides, settings: RunSettings())
+                switch type.identifier {
+                case InputPairsExperiment.identifier:
+                    let c = try RegisteredExperiment.configuration(InputPairsExperiment.self, overrides)
+                    try InputPairsExperiment().validate(c)
+                    #expect(c.network.model == "R/network_train_mlp.safetensors" && c.bypass)
+                case InputAdversarialExperiment.identifier:
+                    try InputAdversarialExperiment().validate(try RegisteredExperiment.configuration(InputAdversarialExperiment.self, overrides))
+                case InputDetectExperiment.identifier:
+                    try InputDetectExperiment().validate(try RegisteredExperiment.configuration(InputDetectExperiment.self, overrides))
+                case InputStarExperiment.identifier:
+                    try InputStarExperiment().validate(try RegisteredExperiment.configuration(InputStarExperiment.self, overrides))
+                default:
+                    let c = try RegisteredExperiment.configuration(BarrierEvolutionExperiment.self, overrides)
+                    try BarrierEvolutionExperiment().validate(c)
+                    #expect(c.bypass && c.network.arch != nil)
+                }
+            }
+        }
+    }
 }
