@@ -22,10 +22,14 @@ public struct TrainingConfiguration: Sendable {
     public var schedule: Schedule
     public var seed: UInt64
     public var generator: String?
+    /// Stop after this many steps (nil: after `epochs` epochs); the run then lasts ⌈steps/S⌉ epochs
+    /// of S steps, the last one cut short, and a cosine schedule spans these steps.
+    public var steps: Int?
 
     public init(epochs: Int, batchSize: Int = 128, optimizer: OptimizerKind = .adam, learningRate: Float = 1e-3,
                 momentum: Float = 0.9, weightDecay: Float = 0, schedule: Schedule = .constant,
-                seed: UInt64, generator: String? = nil) {
+                seed: UInt64, generator: String? = nil, steps: Int? = nil) {
+        self.steps = steps
         self.schedule = schedule
         self.epochs = epochs
         self.batchSize = batchSize
@@ -60,37 +64,41 @@ public struct EpochRecord: Sendable, Equatable {
 
 public enum Training {
     /// Trains `model` in place for `configuration.epochs` epochs; `evaluation` (e.g. the test set)
-    /// is scored after each epoch. `onStep(step, totalSteps)` is called after every step.
-    /// Throws a software error naming the step when the loss becomes NaN or infinite.
+    /// is scored after each epoch. `onStep(step, totalSteps)` is called after every step, and
+    /// `afterStep(step, batch mean loss before the step, model after the step)` too (to follow a
+    /// network through its first steps). Throws a software error naming the step when the loss
+    /// becomes NaN or infinite.
     public static func train(_ model: inout Sequential, on data: Dataset, evaluation: Dataset? = nil,
                              configuration c: TrainingConfiguration,
                              onStep: (Int, Int) -> Void = { _, _ in },
-                             onEpoch: (EpochRecord) throws -> Void = { _ in }) throws -> [EpochRecord] {
+                             onEpoch: (EpochRecord) throws -> Void = { _ in },
+                             afterStep: (Int, Double, Sequential) throws -> Void = { _, _, _ in }) throws -> [EpochRecord] {
         guard data.exampleSize == model.inputSize else {
             throw ModeLatticeError.data("dataset examples of shape \(data.shape) do not fit model input \(model.inputShape) (spec '\(model.spec)')")
         }
         guard data.classes <= model.outputSize else {
             throw ModeLatticeError.data("dataset has \(data.classes) classes but the model has \(model.outputSize) outputs")
         }
-        guard c.batchSize >= 1, c.epochs >= 0, data.count > 0 else {
+        guard c.batchSize >= 1, c.epochs >= 0, (c.steps ?? 0) >= 0, data.count > 0 else {
             throw ModeLatticeError.usage("training needs a batch size ≥ 1 and a non-empty dataset")
         }
         let b = min(c.batchSize, data.count), d = model.inputSize, k = model.outputSize
         let ws = Workspace(model: model, capacity: b)
         var optimizer = c.makeOptimizer()
         let stepsPerEpoch = (data.count + b - 1) / b
-        let totalSteps = stepsPerEpoch * c.epochs
+        let epochs = c.steps.map { ($0 + stepsPerEpoch - 1) / stepsPerEpoch } ?? c.epochs
+        let totalSteps = c.steps ?? stepsPerEpoch * c.epochs
         var step = 0
         var records: [EpochRecord] = []
         var xb = [Float](repeating: 0, count: b * d)       // [B, D]
         var yb = [Int32](repeating: 0, count: b)           // [B]
         var dz = [Float](repeating: 0, count: b * k)       // [B, K]
-        for epoch in 0..<c.epochs {
+        for epoch in 0..<epochs {
             let start = Clock.now()
             let rng = try RandomGenerator(algorithm: c.generator, seed: SeedSequence.derive(c.seed, stream: "shuffle", index: epoch))
             let order = rng.permutation(data.count)
-            var lossSum = 0.0, correct = 0
-            for s in 0..<stepsPerEpoch {
+            var lossSum = 0.0, correct = 0, seen = 0
+            for s in 0..<min(stepsPerEpoch, totalSteps - step) {
                 let lo = s * b, hi = min(lo + b, data.count), n = hi - lo
                 data.images.withUnsafeBufferPointer { src in
                     xb.withUnsafeMutableBufferPointer { dst in
@@ -114,10 +122,12 @@ public enum Training {
                 optimizer.step(&model.parameters, gradient: ws.parameterGradient)
                 lossSum += r.lossSum
                 correct += r.correct
+                seen += n
                 onStep(step, totalSteps)
+                try afterStep(step, batchLoss, model)
             }
-            var record = EpochRecord(epoch: epoch + 1, steps: step, trainLoss: lossSum / Double(data.count),
-                                     trainAccuracy: Double(correct) / Double(data.count), testLoss: nil, testAccuracy: nil, seconds: 0)
+            var record = EpochRecord(epoch: epoch + 1, steps: step, trainLoss: lossSum / Double(seen),
+                                     trainAccuracy: Double(correct) / Double(seen), testLoss: nil, testAccuracy: nil, seconds: 0)
             if let evaluation {
                 let e = model.evaluate(evaluation.images, labels: evaluation.labels)
                 record.testLoss = e.loss

@@ -26,7 +26,7 @@ private enum ResNetData {
     static let tinyNet = "resnet18-cifar:width=2,input=3x16x16,num_classes=4"
 
     func evolution(_ dir: String, data: (String, String), threads: Int, output: String) throws -> CLI.Outcome {
-        try CLI.run(["input", "evolution", "--model", Self.tinyNet, "--data-npy", data.0, data.1,
+        try CLI.run(["input", "evolution", "--arch", Self.tinyNet, "--data-npy", data.0, data.1,
                      "--batches", "2", "--checkpoints", "0,2", "--batch-size", "16", "--classes", "2", "--pairs-per-class", "2",
                      "--points", "8", "--fv-iterations", "15", "--bypass-output", dir + "/bypass-\(threads).csv",
                      "--seed", "4", "--threads", String(threads), "--quiet", "--output", output])
@@ -98,13 +98,13 @@ private enum ResNetData {
         // Images that do not fit the model (3×16×16 data, 3×32×32 model).
         let data = try ResNetData.write(dir)
         let out = dir + "/no.csv"
-        let fit = try CLI.run(["input", "evolution", "--model", "resnet18-cifar:width=2", "--data-npy", data.0, data.1,
+        let fit = try CLI.run(["input", "evolution", "--arch", "resnet18-cifar:width=2", "--data-npy", data.0, data.1,
                                "--batches", "1", "--output", out])
         #expect(fit.status == 65 && fit.stderr.contains("[3, 32, 32]"), "\(fit.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
-        let spec = try CLI.run(["input", "evolution", "--model", "resnet18:depth=3", "--batches", "0", "--output", out])
+        let spec = try CLI.run(["input", "evolution", "--arch", "resnet18:depth=3", "--batches", "0", "--output", out])
         #expect(spec.status == 64 && spec.stderr.contains("depth"), "\(spec.stderr)")
-        let bad = try CLI.run(["input", "evolution", "--model", Self.tinyNet, "--batches", "3", "--checkpoints", "0,5", "--output", out])
+        let bad = try CLI.run(["input", "evolution", "--arch", Self.tinyNet, "--batches", "3", "--checkpoints", "0,5", "--output", out])
         #expect(bad.status == 64)
     }
 }

@@ -5,7 +5,7 @@ import Support
 ///     CE(x, c) + λ_hf·TV(x)
 /// by Adam (lr 0.05, weight decay 1e-7) for at most 8192 steps, stopping once CE < 5e-4, and
 /// return the lowest-CE input seen (the optimization is not monotone).
-public struct FeatureVisualization: Sendable {
+public struct FeatureVisualization: Sendable, Codable, Equatable {
     public var learningRate = 0.05
     public var weightDecay = 1e-7
     public var iterations = 8192

@@ -14,6 +14,11 @@ public enum ExperimentRegistry {
             RegisteredExperiment(ParameterGeodesicExperiment()),
             RegisteredExperiment(TeacherStudentReLUExperiment()),
             RegisteredExperiment(TeacherStudentLinearExperiment()),
+            RegisteredExperiment(InputPairsExperiment()),
+            RegisteredExperiment(InputAdversarialExperiment()),
+            RegisteredExperiment(InputDetectExperiment()),
+            RegisteredExperiment(InputStarExperiment()),
+            RegisteredExperiment(BarrierEvolutionExperiment()),
         ].sorted { $0.identifier < $1.identifier }
     }
 
