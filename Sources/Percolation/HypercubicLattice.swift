@@ -35,17 +35,17 @@ public struct HypercubicLattice: Sendable, Equatable, CustomStringConvertible {
     /// Throws ``ModeLatticeError/usage(_:)`` for d < 1, L < 2 or more than 2^31 − 1 sites.
     public init(dimension: Int, side: Int, boundary: Boundary) throws {
         guard dimension >= 1 else {
-            throw ModeLatticeError.usage("dimension must be at least 1 (got --dim \(dimension))")
+            throw ModeLatticeError.invalid("dimension", "must be at least 1 (got \(dimension))")
         }
         guard side >= 2 else {
-            throw ModeLatticeError.usage("side must be at least 2 (got --size \(side))")
+            throw ModeLatticeError.invalid("side", "must be at least 2 (got \(side))")
         }
         var count = 1
         for _ in 0..<dimension {
             let (product, overflow) = count.multipliedReportingOverflow(by: side)
             guard !overflow, product <= HypercubicLattice.maximumSites else {
                 throw ModeLatticeError.usage(
-                    "a \(dimension)-dimensional lattice of side \(side) has more than 2^31 - 1 sites; use a smaller --size or --dim")
+                    "a \(dimension)-dimensional lattice of side \(side) has more than 2^31 - 1 sites; use a smaller side or dimension")
             }
             count = product
         }

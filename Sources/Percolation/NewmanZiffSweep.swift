@@ -45,7 +45,7 @@ public struct NewmanZiffSweep: Sendable {
         }
         if kind == .bond && lattice.bondCount > HypercubicLattice.maximumSites {
             throw ModeLatticeError.usage(
-                "bond percolation on \(lattice) has \(lattice.bondCount) bonds, more than 2^31 - 1; use a smaller --size")
+                "bond percolation on \(lattice) has \(lattice.bondCount) bonds, more than 2^31 - 1; use a smaller side")
         }
         self.lattice = lattice
         self.kind = kind
@@ -61,12 +61,12 @@ public struct NewmanZiffSweep: Sendable {
 
     /// The K values pmin + i·(pmax − pmin)/(K − 1) (just pmin when K = 1).
     public static func probabilities(points: Int, pmin: Double, pmax: Double) throws -> [Double] {
-        guard points >= 1 else { throw ModeLatticeError.usage("--points must be at least 1 (got \(points))") }
+        guard points >= 1 else { throw ModeLatticeError.invalid("points", "must be at least 1 (got \(points))") }
         guard pmin >= 0 && pmin <= 1 && pmax >= 0 && pmax <= 1 else {
-            throw ModeLatticeError.usage("p must lie in [0, 1] (got --pmin \(pmin) --pmax \(pmax))")
+            throw ModeLatticeError.usage("p must lie in [0, 1] (got pmin \(pmin), pmax \(pmax))")
         }
         guard pmin <= pmax else {
-            throw ModeLatticeError.usage("--pmin \(pmin) is greater than --pmax \(pmax); swap them")
+            throw ModeLatticeError.usage("pmin \(pmin) is greater than pmax \(pmax); swap them")
         }
         if points == 1 { return [pmin] }
         return (0..<points).map { pmin + Double($0) * (pmax - pmin) / Double(points - 1) }
@@ -119,7 +119,7 @@ public struct NewmanZiffSweep: Sendable {
     /// newly finished trial is appended to it.
     public func run(trials: Int, threads: Int, checkpoint: Checkpoint<[Double]>? = nil,
                     progress: ProgressLine? = nil) throws -> SweepResult {
-        guard trials >= 1 else { throw ModeLatticeError.usage("--trials must be at least 1 (got \(trials))") }
+        guard trials >= 1 else { throw ModeLatticeError.invalid("trials", "must be at least 1 (got \(trials))") }
         let width = probabilities.count * observableCount
         if let checkpoint {
             for index in checkpoint.restored.keys.sorted()

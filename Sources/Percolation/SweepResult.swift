@@ -28,7 +28,7 @@ public struct SweepResult: Sendable {
         case largestFraction = 0, susceptibility, clustersPerSite, wrappingAny, spanning, pairConnectivity
     }
 
-    init(sweep: NewmanZiffSweep, perTrial: [[Double]]) {
+    public init(sweep: NewmanZiffSweep, perTrial: [[Double]]) {
         lattice = sweep.lattice
         kind = sweep.kind
         probabilities = sweep.probabilities

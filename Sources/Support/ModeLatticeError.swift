@@ -15,6 +15,11 @@ public struct ModeLatticeError: Error, CustomStringConvertible, Equatable, Senda
 
     public var kind: Kind
     public var message: String
+    /// The configuration field a usage error is about (`"trials"`), when there is one. Libraries
+    /// describe values, never command-line flags; the CLI maps the field to its flag name.
+    public var field: String?
+    /// The message without the field name ("must be at least 1 (got 0)").
+    public var problem: String?
 
     /// `message` is kept to one line: it often quotes input (a spec, a tensor name, a header
     /// value) that may hold newlines or other control characters, which appear escaped (`\n`,
@@ -46,6 +51,22 @@ public struct ModeLatticeError: Error, CustomStringConvertible, Equatable, Senda
             }
         }
         return String(out)
+    }
+
+    /// A usage error about one configuration field: the message is "FIELD PROBLEM".
+    public static func invalid(_ field: String, _ problem: String) -> ModeLatticeError {
+        var e = ModeLatticeError(.usage, field + " " + problem)
+        e.field = field
+        e.problem = problem
+        return e
+    }
+
+    /// The same error with the field spelled as `name` (e.g. its flag `--trials`).
+    public func naming(_ name: String) -> ModeLatticeError {
+        guard let problem else { return self }
+        var e = self
+        e.message = name + " " + problem
+        return e
     }
 
     public static func usage(_ message: String) -> ModeLatticeError { .init(.usage, message) }

@@ -64,22 +64,31 @@ public struct Table: Sendable, Equatable {
     public func write(to path: String) throws { try AtomicFile.write(csv, to: path) }
 }
 
-/// The JSON sidecar written beside every CSV: what produced it, so any table can be regenerated.
+/// The JSON sidecars written beside every CSV: what produced it, so any table can be regenerated.
+///
+/// - `NAME.json` (the provenance sidecar, committed with results): tool, version, command line,
+///   seed, generator, parameters or the full encoded configuration, fingerprint, notes. It depends
+///   only on what determines the results, so a rerun on another machine rewrites it byte for byte.
+/// - `NAME.run.json` (the run sidecar, kept out of git): wall time, start time, threads and MPI
+///   ranks, i.e. how this particular run went. Results never depend on any of it.
 public struct RunRecord: Codable, Sendable {
     public var tool: String = "modelattice"
     public var version: String = ModeLatticeVersion.string
     public var commandLine: [String]
     public var seed: UInt64?
     public var generator: String?
-    public var threads: Int?
-    /// MPI ranks that shared the work (1 without mpirun); results do not depend on it.
-    public var ranks: Int = Ranks.size
     public var parameters: [String: String]
-    public var wallSeconds: Double
-    public var started: String
+    /// The full encoded configuration (experiments run through `ExperimentRunner`).
+    public var configuration: JSONValue?
+    /// Experiment type, its revision and the fingerprint of (configuration, revision, seed, generator).
+    public var experimentType: String?
+    public var revision: Int?
+    public var fingerprint: String?
     public var notes: [String]
     /// Set when the run is part of `modelattice reproduce` (see ``RunContext``).
     public var experiment: RunContext.Experiment?
+    /// How this run went (written to the run sidecar, not the provenance sidecar).
+    public var timing: RunTiming?
 
     public init(commandLine: [String] = RunContext.commandLine ?? CommandLine.arguments, seed: UInt64?, generator: String?,
                 threads: Int?, parameters: [String: String], wallSeconds: Double,
@@ -87,12 +96,10 @@ public struct RunRecord: Codable, Sendable {
         self.commandLine = commandLine
         self.seed = seed
         self.generator = generator
-        self.threads = threads
         self.parameters = parameters
-        self.wallSeconds = wallSeconds
-        self.started = ISO8601DateFormatter().string(from: started)
         self.notes = notes
         self.experiment = RunContext.experiment
+        self.timing = RunTiming(wallSeconds: wallSeconds, started: started, threads: threads)
     }
 
     /// `results/x.csv` → `results/x.json`.
@@ -101,14 +108,46 @@ public struct RunRecord: Codable, Sendable {
         return csvPath + ".json"
     }
 
+    /// `results/x.json` → `results/x.run.json`.
+    public static func runSidecarPath(forSidecar sidecar: String) -> String {
+        if sidecar.hasSuffix(".json") { return String(sidecar.dropLast(5)) + ".run.json" }
+        return sidecar + ".run.json"
+    }
+
+    /// Writes the provenance sidecar to `path` and the timing beside it (``runSidecarPath(forSidecar:)``).
     public func write(to path: String) throws {
+        var provenance = self
+        provenance.timing = nil
+        try Self.writeJSON(provenance, to: path)
+        if let timing { try Self.writeJSON(timing, to: Self.runSidecarPath(forSidecar: path)) }
+    }
+
+    static func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let data: Data
-        do { data = try encoder.encode(self) } catch {
+        do { data = try encoder.encode(value) } catch {
             throw ModeLatticeError.software("cannot encode run record: \(error)")
         }
         try AtomicFile.write([UInt8](data) + [10], to: path)
+    }
+}
+
+/// How one run went: wall time, start, threads, MPI ranks. None of it affects a result.
+public struct RunTiming: Codable, Sendable {
+    public var wallSeconds: Double
+    public var started: String
+    public var threads: Int?
+    /// MPI ranks that shared the work (1 without mpirun).
+    public var ranks: Int = Ranks.size
+    public var resumedUnits: Int?
+
+    public init(wallSeconds: Double, started: Date, threads: Int?, resumedUnits: Int? = nil) {
+        self.wallSeconds = wallSeconds
+        self.started = ISO8601DateFormatter().string(from: started)
+        self.threads = threads
+        self.resumedUnits = resumedUnits
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Support
 
 /// Options every computing command shares: the root seed, the thread count, the GSL generator and
@@ -17,6 +18,7 @@ struct RunOptions: ParsableArguments {
     var quiet = false
 
     var threadCount: Int { threads ?? ParallelMap.defaultThreads }
+    var settings: RunSettings { RunSettings(seed: seed, generator: generator, threads: threadCount, quiet: quiet) }
     var generator: String { RandomGenerator.resolvedAlgorithm(rng) }
 
     func validate() throws {

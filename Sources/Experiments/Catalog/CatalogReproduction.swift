@@ -1,0 +1,89 @@
+import Foundation
+import Support
+
+/// `reproduce`'s loop: for each selected catalog entry, skip it when this results directory's own
+/// state says it is finished with the same fingerprint, otherwise run it (through
+/// ``ExperimentRunner`` for typed entries, through `legacyCommand` for command-line entries), then
+/// record the state. Afterwards it reports which produced files differ from the bytes they had
+/// before the run: on a clean clone, the committed tables.
+public struct CatalogReproduction {
+    public var profile: String
+    public var resultsDirectory: String
+    public var force: Bool
+    public var threads: Int
+    /// Runs a command-line entry's argument list (the CLI supplies it).
+    public var legacyCommand: (ExperimentSpec, [String]) throws -> Void
+    public var log: (String) -> Void
+
+    public init(profile: String, resultsDirectory: String, force: Bool, threads: Int,
+                legacyCommand: @escaping (ExperimentSpec, [String]) throws -> Void, log: @escaping (String) -> Void) {
+        self.profile = profile
+        self.resultsDirectory = resultsDirectory
+        self.force = force
+        self.threads = threads
+        self.legacyCommand = legacyCommand
+        self.log = log
+    }
+
+    public func settings(_ spec: ExperimentSpec) -> RunSettings {
+        RunSettings(seed: spec.seed ?? ExperimentSpec.defaultSeed, generator: "mt19937", threads: threads, quiet: true)
+    }
+
+    /// The fingerprint of `spec` under this profile: of the full decoded configuration for typed
+    /// entries (so a default changed in code changes it), of the argument list otherwise.
+    public func fingerprint(_ spec: ExperimentSpec) throws -> String {
+        guard let type = spec.experiment else { return try spec.legacyFingerprint(profile: profile) }
+        return try ExperimentRegistry.named(type)
+            .fingerprint(try spec.overrides(profile: profile, resultsDirectory: resultsDirectory), settings: settings(spec))
+    }
+
+    public func isFinished(_ spec: ExperimentSpec) throws -> Bool {
+        guard let state = ReproductionState.read(name: spec.name, resultsDirectory: resultsDirectory),
+              state.profile == profile, state.fingerprint == (try fingerprint(spec)) else { return false }
+        return spec.producedFiles(resultsDirectory: resultsDirectory).allSatisfy { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    public struct Report: Sendable {
+        public var ran: [String] = []
+        public var skipped: [String] = []
+        /// Produced files whose bytes differ from before the run (or that are new).
+        public var changed: [String] = []
+        public var compared = 0
+    }
+
+    public func run(_ selected: [ExperimentSpec]) throws -> Report {
+        var report = Report()
+        for spec in selected {
+            if !force, try isFinished(spec) {
+                log("reproduce: \(spec.name): up to date, skipped")
+                report.skipped.append(spec.name)
+                continue
+            }
+            let fingerprint = try self.fingerprint(spec)
+            ReproductionState.clear(name: spec.name, resultsDirectory: resultsDirectory)
+            let produced = spec.producedFiles(resultsDirectory: resultsDirectory).filter { !$0.hasSuffix(".safetensors") }
+            let before = FileSnapshot(produced)
+            let started = Date()
+            if let type = spec.experiment {
+                let overrides = try spec.overrides(profile: profile, resultsDirectory: resultsDirectory)
+                log("reproduce: \(spec.name): \(type) \(overrides.canonicalText)")
+                try ExperimentRegistry.named(type).run(
+                    overrides, outputs: spec.outputPaths(resultsDirectory: resultsDirectory), settings: settings(spec),
+                    commandLine: ["modelattice", "reproduce", "--profile", profile, "--only", spec.name],
+                    catalog: CatalogProvenance(name: spec.name, profile: profile))
+            } else {
+                let args = try spec.invocation(profile: profile, resultsDirectory: resultsDirectory)
+                log("reproduce: \(spec.name): modelattice \(args.joined(separator: " "))")
+                try legacyCommand(spec, args)
+            }
+            try ReproductionState(name: spec.name, profile: profile, fingerprint: fingerprint).write(resultsDirectory: resultsDirectory)
+            let changed = before.changed()
+            report.changed += changed
+            report.compared += produced.count
+            report.ran.append(spec.name)
+            log(String(format: "reproduce: %@: done in %.1f s, %@", spec.name, Date().timeIntervalSince(started),
+                       changed.isEmpty ? "identical to the files it replaced" : "\(changed.count) of \(produced.count) files changed"))
+        }
+        return report
+    }
+}

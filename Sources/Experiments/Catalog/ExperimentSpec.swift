@@ -1,0 +1,193 @@
+import Foundation
+import Support
+
+/// One named entry of the reproduction catalog (`experiments/NAME.json`).
+///
+/// An entry names an experiment type of the Experiments module and its configuration; each
+/// profile lays its own fields over that configuration, and the type's `init()` supplies every
+/// field neither mentions:
+/// ```json
+/// { "name": "percolation_curves_d2",
+///   "description": "…",
+///   "experiment": "percolation_sweep",
+///   "seed": 1,
+///   "configuration": { "dim": 2, "kind": "site" },
+///   "profiles": { "tiny": { "size": 8 }, "quick": { "size": 64 }, "full": { "size": 512 } },
+///   "outputs": { "summary": "NAME_summary.csv" },
+///   "requires": ["network_train_mlp"] }
+/// ```
+/// The main table goes to `RESULTS/NAME.csv` (or `table`); `outputs` maps the type's other roles
+/// (extra tables, files such as a trained model) to files under RESULTS. `{results}` in any string
+/// of the configuration stands for the results directory. Columns are not repeated here: they are
+/// the experiment type's (`modelattice reproduce --list --columns`).
+///
+/// Entries not yet moved to the Experiments module give instead a `command` and `arguments` (an
+/// argument list for that `modelattice` command, profiles as argument lists appended to it) and
+/// their `columns`.
+public struct ExperimentSpec: Codable, Sendable, Equatable {
+    public var name: String
+    public var description: String
+    /// The experiment type (``Experiment/identifier``).
+    public var experiment: String?
+    public var seed: UInt64?
+    public var configuration: JSONValue?
+    public var profiles: [String: JSONValue]
+    public var outputs: [String: String]?
+    /// File (under the results directory) holding the main table, when it is not `NAME.csv`.
+    public var table: String?
+    /// Experiments whose outputs this one reads; `reproduce` runs them first.
+    public var requires: [String]?
+    // Legacy command-line entries.
+    public var command: [String]?
+    public var arguments: [String]?
+    public var columns: [String]?
+    public var outputFlag: String?
+    public var outputFile: String?
+
+    public static let profileNames = ["tiny", "quick", "full"]
+    public static let defaultSeed: UInt64 = 1
+
+    public var isTyped: Bool { experiment != nil }
+
+    /// The configuration overrides of `profile` (entry configuration, then the profile's fields),
+    /// with `{results}` replaced.
+    public func overrides(profile: String, resultsDirectory: String) throws -> JSONValue {
+        guard let extra = profiles[profile] else {
+            throw ModeLatticeError.usage("experiment '\(name)' has no profile '\(profile)' (it has \(profiles.keys.sorted().joined(separator: ", ")))")
+        }
+        let merged = (configuration ?? .object([:])).overlaid(with: extra)
+        return Self.substitute(merged, resultsDirectory)
+    }
+
+    static func substitute(_ value: JSONValue, _ results: String) -> JSONValue {
+        switch value {
+        case .string(let s): return .string(s.replacingOccurrences(of: "{results}", with: results))
+        case .array(let a): return .array(a.map { substitute($0, results) })
+        case .object(let o): return .object(o.mapValues { substitute($0, results) })
+        default: return value
+        }
+    }
+
+    /// Output paths by role, under `resultsDirectory`.
+    public func outputPaths(resultsDirectory: String) -> ExperimentOutputs {
+        var paths = [ExperimentProducts.mainRole: outputPath(resultsDirectory: resultsDirectory)]
+        for (role, file) in outputs ?? [:] { paths[role] = resultsDirectory + "/" + file }
+        return ExperimentOutputs(paths)
+    }
+
+    /// The full argument list of a legacy entry for `profile`, writing into `resultsDirectory`.
+    public func invocation(profile: String, resultsDirectory: String) throws -> [String] {
+        guard let command else { throw ModeLatticeError.software("experiment '\(name)' is not a command-line entry") }
+        guard case .array(let extraValues)? = profiles[profile] else {
+            throw ModeLatticeError.usage("experiment '\(name)' has no profile '\(profile)' (it has \(profiles.keys.sorted().joined(separator: ", ")))")
+        }
+        let extra = extraValues.compactMap { v -> String? in if case .string(let s) = v { return s } else { return nil } }
+        var args = (command + (arguments ?? []) + extra).map {
+            $0.replacingOccurrences(of: "{results}", with: resultsDirectory)
+        }
+        args += [outputFlag ?? "--output", resultsDirectory + "/" + (outputFile ?? name + ".csv")]
+        for (flag, file) in (outputs ?? [:]).sorted(by: { $0.key < $1.key }) {
+            args += [flag, resultsDirectory + "/" + file]
+        }
+        return args
+    }
+
+    /// The CSV table this experiment produces.
+    public func outputPath(resultsDirectory: String) -> String { resultsDirectory + "/" + (table ?? name + ".csv") }
+
+    /// Every file that must exist for the experiment to count as finished (sidecars included).
+    public func producedFiles(resultsDirectory: String) -> [String] {
+        let main = outputPath(resultsDirectory: resultsDirectory)
+        var files = [main, RunRecord.sidecarPath(for: main)]
+        if let outputFile { files.append(resultsDirectory + "/" + outputFile) }
+        for file in (outputs ?? [:]).values.sorted() { files.append(resultsDirectory + "/" + file) }
+        return files
+    }
+
+    /// A legacy entry's fingerprint: its argument list without paths.
+    public func legacyFingerprint(profile: String) throws -> String {
+        let args = try invocation(profile: profile, resultsDirectory: "RESULTS")
+        let h = SeedSequence.tag(args.joined(separator: "\u{1F}"))
+        return String(h, radix: 16)
+    }
+}
+
+/// The experiment files of a directory, validated and sorted by name.
+public struct ExperimentCatalog: Sendable {
+    public var experiments: [ExperimentSpec]
+
+    public init(experiments: [ExperimentSpec]) { self.experiments = experiments }
+
+    /// Reads every `*.json` in `directory` (not recursing: `experiments/slurm/` and the like hold
+    /// other material). A file that does not parse is a data error naming the file.
+    public static func load(directory: String) throws -> ExperimentCatalog {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ModeLatticeError.io("no experiment directory at '\(directory)'; run from the project root or pass --experiments DIR")
+        }
+        let names = try fm.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
+        var specs: [ExperimentSpec] = []
+        for file in names {
+            let path = directory + "/" + file
+            guard let data = fm.contents(atPath: path) else { throw ModeLatticeError.io("cannot read '\(path)'") }
+            specs.append(try parseEntry(data, path: path))
+        }
+        return ExperimentCatalog(experiments: specs)
+    }
+
+    /// One catalog file's bytes as an entry (the entry point `load` and the fuzz target share):
+    /// a data error naming `path` when it is not valid JSON, not a valid entry, lacks a profile,
+    /// or names neither (or both) an experiment type and a command.
+    public static func parseEntry(_ data: Data, path: String) throws -> ExperimentSpec {
+        let spec: ExperimentSpec
+        do { spec = try JSONDecoder().decode(ExperimentSpec.self, from: data) } catch {
+            throw ModeLatticeError.data("experiment file '\(path)' is not a valid experiment: \(Self.describe(error))")
+        }
+        let file = (path as NSString).lastPathComponent
+        guard spec.name + ".json" == file else {
+            throw ModeLatticeError.data("experiment file '\(path)' declares name '\(spec.name)'; the name must match the file name")
+        }
+        for profile in ExperimentSpec.profileNames where spec.profiles[profile] == nil {
+            throw ModeLatticeError.data("experiment '\(spec.name)' lacks the '\(profile)' profile")
+        }
+        guard (spec.experiment == nil) != (spec.command == nil) else {
+            throw ModeLatticeError.data("experiment '\(spec.name)' must name exactly one of 'experiment' (a type) or 'command'")
+        }
+        if spec.experiment != nil {
+            for (profile, value) in spec.profiles {
+                guard case .object = value else {
+                    throw ModeLatticeError.data("experiment '\(spec.name)': profile '\(profile)' must be an object of configuration fields")
+                }
+            }
+        }
+        return spec
+    }
+
+    /// The named experiments (all when `only` is empty) with everything they require, in an order
+    /// where each experiment comes after its requirements (otherwise by name).
+    public func select(_ only: [String]) throws -> [ExperimentSpec] {
+        let byName = Dictionary(experiments.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var ordered: [ExperimentSpec] = []
+        var state: [String: Bool] = [:]   // false: in progress, true: placed
+        func visit(_ name: String, from parent: String?) throws {
+            guard let spec = byName[name] else {
+                if let parent {
+                    throw ModeLatticeError.data("experiment '\(parent)' requires '\(name)', which is not in the catalog")
+                }
+                throw ModeLatticeError.usage("no experiment named '\(name)'; `modelattice reproduce --list` shows the catalog")
+            }
+            if state[name] == true { return }
+            if state[name] == false { throw ModeLatticeError.data("experiments require each other in a cycle through '\(name)'") }
+            state[name] = false
+            for requirement in spec.requires ?? [] { try visit(requirement, from: name) }
+            state[name] = true
+            ordered.append(spec)
+        }
+        for name in only.isEmpty ? experiments.map(\.name) : only { try visit(name, from: nil) }
+        return ordered
+    }
+
+    private static func describe(_ error: Error) -> String { DecodingDescription.describe(error) }
+}
+
