@@ -73,7 +73,9 @@ build() {
           idx) target idx Fuzz/FuzzSupport.swift Fuzz/IDXFuzz.swift -- "$support" "$OUT/modules/NetworkCore.o" ;;
           spec) target spec Fuzz/FuzzSupport.swift Fuzz/SpecFuzz.swift -- "$support" "$OUT/modules/NetworkCore.o" ;;
         esac ;;
-      catalog) target catalog Fuzz/FuzzSupport.swift Fuzz/CatalogFuzz.swift Sources/Experiments/ExperimentSpec.swift -- "$support" ;;
+      # The catalog's Support-level sources (parsing, runner generics), not the experiment types.
+      catalog) target catalog Fuzz/FuzzSupport.swift Fuzz/CatalogFuzz.swift Sources/Experiments/Catalog/ExperimentSpec.swift \
+                 Sources/Experiments/Catalog/ReproductionState.swift Sources/Experiments/Runner/*.swift -- "$support" ;;
       *) echo "fuzz: unknown target '$t'" >&2; exit 64 ;;
     esac
   done

@@ -65,7 +65,7 @@ public struct ModeLatticeError: Error, CustomStringConvertible, Equatable, Senda
     public func naming(_ name: String) -> ModeLatticeError {
         guard let problem else { return self }
         var e = self
-        e.message = name + " " + problem
+        e.message = Self.oneLine(name + " " + problem)
         return e
     }
 
