@@ -144,3 +144,40 @@ specs = {
 }
 for name, text in specs.items():
     put("spec", name + ".txt", text.encode())
+
+# --- experiment catalog entries (as experiments/fuzz.json): typed and command-line, near-misses.
+EXPERIMENTS = os.path.join(os.path.dirname(ROOT), "..", "experiments")
+
+
+def entry(name, value):
+    put("catalog", name + ".json", json.dumps(value, indent=2, sort_keys=True).encode())
+
+
+typed = {"name": "fuzz", "description": "stand-in sweep", "experiment": "fuzz_sweep", "seed": 3,
+         "configuration": {"dim": 3, "kind": "bond", "window": {"low": 0.1}, "model": "{results}/m.safetensors"},
+         "profiles": {"tiny": {"size": 8}, "quick": {"size": 16, "wrap": False}, "full": {"size": 32, "widths": [1, 2]}},
+         "outputs": {"summary": "fuzz_summary.csv"}}
+entry("valid-typed", typed)
+for real in ["percolation_curves_d2.json", "lattice_grow.json", "network_train_mlp.json"]:
+    path = os.path.join(EXPERIMENTS, real)
+    if os.path.exists(path):
+        with open(path) as f:
+            value = json.load(f)
+        value["name"] = "fuzz"
+        value.pop("requires", None)
+        entry("real-" + real[:-5], value)
+legacy = {"name": "fuzz", "description": "a command-line entry", "command": ["percolation", "sweep"],
+          "arguments": ["--kind", "site", "--out", "{results}/x"], "columns": ["p"],
+          "profiles": {"tiny": ["--size", "8"], "quick": ["--size", "64"], "full": ["--size", "512"]},
+          "outputs": {"--profiles": "fuzz_profiles.csv"}, "outputFile": "fuzz.safetensors", "table": "fuzz.log.csv"}
+entry("valid-legacy", legacy)
+entry("miss-legacy-object-profile", {**legacy, "profiles": {**legacy["profiles"], "quick": {"size": 64}}})
+entry("miss-typed-array-profile", {**typed, "profiles": {**typed["profiles"], "full": ["--size", "8"]}})
+entry("miss-unknown-field", {**typed, "configuration": {"dimm": 3}})
+entry("miss-wrong-type", {**typed, "configuration": {"dim": "three"}})
+entry("miss-name", {**typed, "name": "other"})
+entry("miss-profile", {**typed, "profiles": {"tiny": {}, "quick": {}}})
+entry("miss-both", {**typed, "command": ["x"]})
+entry("miss-cycle", {**typed, "requires": ["fuzz"]})
+entry("miss-requires-unknown", {**typed, "requires": ["nowhere"]})
+put("catalog", "miss-not-json.json", b'{"name": "fuzz", ')

@@ -9,13 +9,25 @@
 #
 # Left out under both sanitizers: CLITests, which run the uninstrumented release binary
 # (.build/release/modelattice) and mpirun as child processes, so a sanitizer would watch only the
-# test process waiting for them. SANITIZE_FILTER (a swift test --filter pattern) narrows a run.
+# test process waiting for them.
+#
+# AddressSanitizer runs every other suite. ThreadSanitizer (5-15x slower) runs the suites whose
+# code runs on several threads: all of SupportTests (ParallelMap, UnitRunner, Checkpoint,
+# ProgressLine), BLASTests and TrainingTests (BLAS and im2col workers, concurrent models),
+# SweepTests (Newman-Ziff trials on ParallelMap with checkpoints) and ExperimentsTests (the
+# runner). TSAN_FILTER=. runs it on everything; SANITIZE_FILTER (a swift test --filter pattern)
+# replaces both selections. SANITIZE_CONFIG=debug builds in debug (faster to compile, slower to run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SWIFT=${SWIFT:-swift}
-FLAGS=(-c release -Xswiftc -enable-testing)
+case ${SANITIZE_CONFIG:-release} in
+  release) FLAGS=(-c release -Xswiftc -enable-testing) ;;
+  debug) FLAGS=(-c debug) ;;
+  *) echo "sanitize: SANITIZE_CONFIG is release or debug" >&2; exit 64 ;;
+esac
 SKIP=(--skip CLITests)
+TSAN_FILTER=${TSAN_FILTER:-'SupportTests\.|BLASTests|TrainingTests|SweepTests|ExperimentsTests\.'}
 kinds=("$@")
 [ ${#kinds[@]} -gt 0 ] || kinds=(address thread)
 
@@ -31,7 +43,8 @@ for kind in "${kinds[@]}"; do
   echo "sanitize: building the tests with -sanitize=$kind into $scratch" >&2
   "$SWIFT" build --build-tests "${FLAGS[@]}" --sanitize="$kind" --scratch-path "$scratch"
   filter=()
-  [ -n "${SANITIZE_FILTER:-}" ] && filter=(--filter "$SANITIZE_FILTER")
+  if [ -n "${SANITIZE_FILTER:-}" ]; then filter=(--filter "$SANITIZE_FILTER")
+  elif [ "$kind" = thread ]; then filter=(--filter "$TSAN_FILTER"); fi
   echo "sanitize: running the tests under $kind (log: $log)" >&2
   status=0
   ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:${ASAN_OPTIONS:-}" \
