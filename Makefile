@@ -24,7 +24,7 @@ run: build
 test: deps
 	$(SWIFT) build $(TEST_FLAGS) --product modelattice
 	$(SWIFT) test $(TEST_FLAGS)
-	@bash scripts/fuzz.sh run 10000
+	@FUZZ_OPT=-Onone bash scripts/fuzz.sh run 10000
 
 # Figures: matplotlib from PyPI in a local virtual environment (.venv), rendered from results/*.csv.
 figures:
@@ -38,7 +38,7 @@ clean:
 	rm -rf .build
 
 # Reliability (README "Reliability"): libFuzzer over the file and spec readers, FUZZ_RUNS
-# executions per target (make test runs 10^4 as a smoke check), built into .build-fuzz; and the
+# executions per target (make test runs 10^4 at -Onone as a smoke check), built into .build-fuzz; and the
 # test suite under AddressSanitizer and ThreadSanitizer in .build-asan / .build-tsan.
 .PHONY: fuzz sanitize
 FUZZ_RUNS ?= 1000000

@@ -7,16 +7,19 @@
 #   scripts/fuzz.sh run RUNS     build, then run every target for RUNS executions from its seed
 #                                corpus (Fuzz/corpus/<target>/); any crash, leak, timeout or
 #                                out-of-memory fails (libFuzzer's exit code), and the input is
-#                                kept as .build-fuzz/artifacts/<target>/crash-…
+#                                kept as .build-fuzz/O/artifacts/<target>/crash-…
 #
-# Environment: FUZZ_TARGETS (default: all), FUZZ_OPT (swiftc optimization, default -O),
-# FUZZ_TIMEOUT (seconds per input, default 10), FUZZ_ARGS (extra libFuzzer flags).
+# Environment: FUZZ_TARGETS (default: all), FUZZ_OPT (swiftc optimization, default -O; the
+# build goes to .build-fuzz/O, .build-fuzz/Onone, …),
+# FUZZ_TIMEOUT (seconds per input, default 30: the largest legal spec allocates 512 MiB, which took over 10 s under ASan on a loaded machine), FUZZ_ARGS (extra libFuzzer flags).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SWIFTC=${SWIFTC:-swiftc}
-OUT=.build-fuzz
 OPT=${FUZZ_OPT:--O}
+# One build directory per optimization level, so make test's smoke run (-Onone: quicker to
+# compile) and make fuzz (-O: faster to run) never rebuild each other's binaries.
+OUT=.build-fuzz/${OPT#-}
 TARGETS=${FUZZ_TARGETS:-npy safetensors idx spec catalog}
 SAN=(-sanitize=fuzzer,address)
 
@@ -92,7 +95,7 @@ run() {
     # Seeds (read-only, in git) come second: new inputs go to the scratch corpus only.
     # SWIFT_BACKTRACE off: libFuzzer and ASan report the crash; Swift's own backtracer would
     # instead read memory ASan reserves and obscure the report.
-    if ! SWIFT_BACKTRACE=enable=no "$OUT/bin/fuzz-$t" -runs="$runs" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
+    if ! SWIFT_BACKTRACE=enable=no "$OUT/bin/fuzz-$t" -runs="$runs" -timeout="${FUZZ_TIMEOUT:-30}" -rss_limit_mb=2048 \
         -artifact_prefix="$artifacts/" -print_final_stats=1 ${FUZZ_ARGS:-} "$corpus" "Fuzz/corpus/$t" \
         > "$OUT/$t.log" 2>&1; then
       failed+=("$t")
