@@ -15,10 +15,17 @@ build: deps
 
 # The main job on its embedded default: the quick reproduction profile of the experiment catalog
 # (experiments/*.json) into results/, then the figures (skipped when Python is missing).
-# Finished experiments are skipped; an interrupted run resumes. FORCE=1 reruns everything.
+# Whether an experiment is finished is decided by results/.state/ (written by the run itself, ignored
+# by git), never by a committed table: on a clean clone every quick table is recomputed, and the run
+# ends by saying which regenerated files differ from the committed ones. An interrupted run resumes;
+# a second `make run` skips what the first finished. FORCE=1 reruns everything.
 run: build
 	$(BIN) reproduce --profile quick $(if $(FORCE),--force,)
 	@bash scripts/figures.sh results || echo "figures: not rendered (see above)"
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  changed=$$(git status --porcelain -- results); \
+	  if [ -z "$$changed" ]; then echo "make run: results/ is byte-identical to the committed tables and figures"; \
+	  else echo "make run: these files in results/ differ from the committed ones:"; echo "$$changed"; fi; fi
 
 # Numeric code runs 10-100x slower in debug builds, so the tests build in release with testing on.
 test: deps

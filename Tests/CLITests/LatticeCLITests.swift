@@ -1,16 +1,17 @@
+import Experiments
 import Foundation
 import Testing
 
 private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")
 
 @Suite(.serialized) struct LatticeCLITests {
-    static let subspaceHeader = "network,dim,size,sites,open_fraction,largest_fraction,largest_share,pair_connectivity,spanning,clusters,iid_largest_fraction,iid_largest_share,iid_pair_connectivity,iid_spanning,iid_clusters,p_c"
+    static let subspaceHeader = LatticeSubspaceExperiment.columns.joined(separator: ",")
 
     @Test(.enabled(if: dataInstalled)) func subspaceWritesTheContractAndIsThreadIndependent() throws {
         let dir = try CLI.temporaryDirectory("lattice")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let one = dir + "/s1.csv", two = dir + "/s2.csv", summary = dir + "/sum.csv"
-        let base = ["lattice", "subspace", "--random", "mlp:784-16-10", "--networks", "2", "--dims", "1-3", "--size", "5",
+        let base = ["lattice", "subspace", "--arch", "mlp:784-16-10", "--networks", "2", "--dims", "1-3", "--size", "5",
                     "--open", "quantile:0.2", "--iid-masks", "2", "--seed", "3", "--quiet"]
         let r1 = try CLI.run(base + ["--threads", "1", "--output", one, "--summary", summary])
         #expect(r1.status == 0, "\(r1.stderr)")
@@ -44,11 +45,11 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
             let size = Int(f[4])!, survived = Int(f[5])!
             #expect(f[3] == "class" && (survived == 1) == (size >= 20) && size <= 20)
         }
-        let rc = try CLI.run(["lattice", "connect", "--random", "mlp:784-16-10", "--pairs", "3", "--steps", "6", "--axes", "4",
+        let rc = try CLI.run(["lattice", "connect", "--arch", "mlp:784-16-10", "--pairs", "3", "--steps", "6", "--axes", "4",
                               "--budget", "2000", "--seed", "1", "--quiet", "--output", c])
         #expect(rc.status == 0, "\(rc.stderr)")
         let clines = try String(contentsOfFile: c, encoding: .utf8).split(separator: "\n")
-        #expect(clines.first == "pair,class,found,path_sites,lattice_distance,evaluations,linear_barrier_gap,bypass_barrier_gap")
+        #expect(clines.first.map(String.init) == LatticeConnectExperiment.columns.joined(separator: ","))
         #expect(clines.count == 4)
         for line in clines.dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
@@ -75,7 +76,7 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
         let dir = try CLI.temporaryDirectory("lattice")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/bad.csv"
-        let base = ["lattice", "subspace", "--random", "mlp:784-16-10", "--anchor", "origin", "--seed", "1", "--output", out]
+        let base = ["lattice", "subspace", "--arch", "mlp:784-16-10", "--anchor", "origin", "--seed", "1", "--output", out]
         let cases: [([String], Int32, String)] = [
             (base + ["--dims", "1-2", "--size", "4", "--spacing=-1"], 64, "spacing"),
             (base + ["--dims", "1-2", "--size", "4", "--spacing", "0"], 64, "spacing"),
@@ -85,6 +86,9 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
             (base + ["--dims", "2", "--size", "4", "--spacing", "1", "--open", "median"], 64, "open rule"),
             (["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "origin", "--open", "quantile:0.1", "--output", out], 64, "quantile"),
             (["lattice", "subspace", "--model", "/nonexistent/m.safetensors", "--dims", "2", "--size", "4", "--output", out], 74, "no such file"),
+            // Renamed flags: the old spelling names the new one.
+            (["lattice", "subspace", "--random", "mlp:784-16-10", "--dims", "2", "--size", "4", "--output", out], 64, "use --arch"),
+            (["lattice", "connect", "--arch", "mlp:784-16-10", "--pairs", "0", "--output", out], 64, "--pairs must be at least 1 (got 0)"),
         ]
         for (args, code, word) in cases {
             let r = try CLI.run(args)

@@ -18,7 +18,8 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: path), "\(spec.name) wrote no table")
             guard FileManager.default.fileExists(atPath: path) else { continue }
             let table = try CLI.csv(path)
-            #expect(table.header == spec.columns, "\(spec.name): columns differ")
+            let declared = try spec.experiment.map { try ExperimentRegistry.named($0).columns } ?? spec.columns
+            #expect(table.header == declared, "\(spec.name): columns differ")
             #expect(!table.rows.isEmpty, "\(spec.name): no rows")
             #expect(FileManager.default.fileExists(atPath: RunRecord.sidecarPath(for: path)))
         }
@@ -26,7 +27,10 @@ import Testing
         let again = try CLI.run(["reproduce", "--profile", "tiny", "--experiments", CLI.root + "/experiments",
                                  "--results", results])
         #expect(again.status == 0)
-        #expect(again.stdout.components(separatedBy: "up to date, skipped").count - 1 == catalog.experiments.count)
+        #expect(again.stderr.components(separatedBy: "up to date, skipped").count - 1 == catalog.experiments.count)
+        #expect(again.stdout.contains("0 run, \(catalog.experiments.count) already finished"))
+        // The state that decides it lives beside the results, not in the tables.
+        #expect(FileManager.default.fileExists(atPath: results + "/.state"))
     }
 
     @Test func unknownExperimentAndProfileAreUsageErrors() throws {

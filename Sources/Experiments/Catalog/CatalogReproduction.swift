@@ -14,6 +14,8 @@ public struct CatalogReproduction {
     /// Runs a command-line entry's argument list (the CLI supplies it).
     public var legacyCommand: (ExperimentSpec, [String]) throws -> Void
     public var log: (String) -> Void
+    /// The experiment types entries may name (the registry's, unless a test supplies its own).
+    public var registry: [RegisteredExperiment]
 
     public init(profile: String, resultsDirectory: String, force: Bool, threads: Int,
                 legacyCommand: @escaping (ExperimentSpec, [String]) throws -> Void, log: @escaping (String) -> Void) {
@@ -23,6 +25,14 @@ public struct CatalogReproduction {
         self.threads = threads
         self.legacyCommand = legacyCommand
         self.log = log
+        self.registry = (try? ExperimentRegistry.all()) ?? []
+    }
+
+    func type(_ identifier: String) throws -> RegisteredExperiment {
+        guard let found = registry.first(where: { $0.identifier == identifier }) else {
+            throw ModeLatticeError.data("no experiment type '\(identifier)' (known: \(registry.map(\.identifier).joined(separator: ", ")))")
+        }
+        return found
     }
 
     public func settings(_ spec: ExperimentSpec) -> RunSettings {
@@ -33,7 +43,7 @@ public struct CatalogReproduction {
     /// entries (so a default changed in code changes it), of the argument list otherwise.
     public func fingerprint(_ spec: ExperimentSpec) throws -> String {
         guard let type = spec.experiment else { return try spec.legacyFingerprint(profile: profile) }
-        return try ExperimentRegistry.named(type)
+        return try self.type(type)
             .fingerprint(try spec.overrides(profile: profile, resultsDirectory: resultsDirectory), settings: settings(spec))
     }
 
@@ -67,7 +77,7 @@ public struct CatalogReproduction {
             if let type = spec.experiment {
                 let overrides = try spec.overrides(profile: profile, resultsDirectory: resultsDirectory)
                 log("reproduce: \(spec.name): \(type) \(overrides.canonicalText)")
-                try ExperimentRegistry.named(type).run(
+                try self.type(type).run(
                     overrides, outputs: spec.outputPaths(resultsDirectory: resultsDirectory), settings: settings(spec),
                     commandLine: ["modelattice", "reproduce", "--profile", profile, "--only", spec.name],
                     catalog: CatalogProvenance(name: spec.name, profile: profile))

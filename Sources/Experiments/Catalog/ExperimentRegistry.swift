@@ -7,6 +7,8 @@ public enum ExperimentRegistry {
     public static func all() throws -> [RegisteredExperiment] {
         try [
             RegisteredExperiment(PercolationSweepExperiment()),
+            RegisteredExperiment(LatticeSubspaceExperiment()),
+            RegisteredExperiment(LatticeConnectExperiment()),
         ].sorted { $0.identifier < $1.identifier }
     }
 
