@@ -37,6 +37,7 @@ test: deps
 	@bash scripts/interop/install.sh || echo "interop: PyTorch not installed in .venv; the interop suite fails" >&2
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	CI=true $(SWIFT) test $(TEST_FLAGS) --skip-build
+	@FUZZ_OPT=-Onone bash scripts/fuzz.sh run 10000
 
 # Figures: matplotlib from PyPI in a local virtual environment (.venv), rendered from results/*.csv.
 figures:
@@ -48,3 +49,14 @@ bench: deps
 
 clean:
 	rm -rf .build
+
+# Reliability (README "Reliability"): libFuzzer over the file and spec readers, FUZZ_RUNS
+# executions per target (make test runs 10^4 at -Onone as a smoke check), built into .build-fuzz; and the
+# test suite under AddressSanitizer and ThreadSanitizer in .build-asan / .build-tsan.
+.PHONY: fuzz sanitize
+FUZZ_RUNS ?= 1000000
+fuzz: deps
+	@bash scripts/fuzz.sh run $(FUZZ_RUNS)
+
+sanitize: deps
+	@bash scripts/sanitize.sh

@@ -39,9 +39,9 @@ public enum ArchitectureSpec {
         switch parts[0] {
         case "mlp":
             guard parts.count <= 3 else { throw fail("too many ':' sections") }
-            let widths = parts[1].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+            let widths = parts[1].split(separator: "-", omittingEmptySubsequences: false).map { size($0) }
             guard widths.count >= 2, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
-                throw fail("widths must be positive integers joined by '-', at least input and output")
+                throw fail("widths must be positive integers (at most \(maxSize)) joined by '-', at least input and output")
             }
             let kind: Activation.Kind
             if parts.count == 3 {
@@ -57,15 +57,18 @@ public enum ArchitectureSpec {
             return try Sequential(spec: spec, inputShape: [w[0]], layers: layers)
         case "cnn":
             guard parts.count == 3 else { throw fail("expected cnn:CxHxW:tokens") }
-            let dims = parts[1].split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+            let dims = parts[1].split(separator: "x", omittingEmptySubsequences: false).map { size($0) }
             guard dims.count == 3, dims.allSatisfy({ ($0 ?? 0) > 0 }) else {
-                throw fail("input shape '\(parts[1])' must be CxHxW with positive sizes")
+                throw fail("input shape '\(parts[1])' must be CxHxW with positive sizes (at most \(maxSize))")
             }
             let input = dims.map { $0! }
             var shape = input
             var layers: [any Layer] = []
             for token in parts[2].split(separator: "-", omittingEmptySubsequences: false).map(String.init) {
                 guard let head = token.first else { throw fail("empty layer token") }
+                guard CheckedSize.product(shape, limit: Sequential.maxExampleSize) != nil else {
+                    throw fail("'\(token)' receives \(shape), more than \(Sequential.maxExampleSize) values per example")
+                }
                 let image = shape.count == 3
                 func needImage() throws {
                     guard image else { throw fail("'\(token)' needs an image (C×H×W) input but gets \(shape) after flatten") }
@@ -109,7 +112,7 @@ public enum ArchitectureSpec {
                     guard token == "f" else { throw fail("flatten is written 'f'") }
                     layer = Flatten(inputShape: shape)
                 case "l":
-                    guard let o = Int(token.dropFirst()), o > 0 else { throw fail("linear '\(token)' must look like l10") }
+                    guard let o = size(token.dropFirst()), o > 0 else { throw fail("linear '\(token)' must look like l10 (at most \(maxSize) features)") }
                     guard shape.count == 1 else { throw fail("linear '\(token)' needs a flat input; add 'f' before it") }
                     layer = Linear(shape[0], o)
                 default:
@@ -124,13 +127,25 @@ public enum ArchitectureSpec {
         }
     }
 
+    /// The largest size (width, channels, kernel, stride, padding, image side, classes) a spec may
+    /// name: 2²⁴. With every size bounded, shapes and parameter counts are formed without overflow
+    /// and ``Sequential`` can check the model's total size before allocating it.
+    public static let maxSize = 1 << 24
+
+    /// A size written in a spec: a non-negative decimal integer of at most ``maxSize``.
+    static func size<S: StringProtocol>(_ text: S) -> Int? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }), text.count <= 9,
+              let v = Int(text), v <= maxSize else { return nil }
+        return v
+    }
+
     /// Parses "32k5s2p1" into ["": 32, "k": 5, "s": 2, "p": 1]; nil on any other text.
     static func fields(_ text: Substring, keys: Set<String>) -> [String: Int]? {
         var out: [String: Int] = [:]
         var key = ""
         var digits = ""
         func flush() -> Bool {
-            guard !digits.isEmpty, let v = Int(digits), keys.contains(key), out[key] == nil else { return false }
+            guard !digits.isEmpty, let v = size(digits), keys.contains(key), out[key] == nil else { return false }
             out[key] = v
             return true
         }

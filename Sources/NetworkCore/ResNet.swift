@@ -81,14 +81,14 @@ public enum ResNet {
                 guard kv.count == 2 else { throw fail("option '\(option)' must be key=value") }
                 switch kv[0] {
                 case "num_classes":
-                    guard let v = Int(kv[1]), v > 0 else { throw fail("num_classes must be a positive integer") }
+                    guard let v = ArchitectureSpec.size(kv[1]), v > 0 else { throw fail("num_classes must be a positive integer (at most \(ArchitectureSpec.maxSize))") }
                     classes = v
                 case "width":
-                    guard let v = Int(kv[1]), v > 0 else { throw fail("width must be a positive integer") }
+                    guard let v = ArchitectureSpec.size(kv[1]), v > 0 else { throw fail("width must be a positive integer (at most \(ArchitectureSpec.maxSize))") }
                     width = v
                 case "input":
-                    let dims = kv[1].split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
-                    guard dims.count == 3, dims.allSatisfy({ ($0 ?? 0) > 0 }) else { throw fail("input must be CxHxW") }
+                    let dims = kv[1].split(separator: "x", omittingEmptySubsequences: false).map { ArchitectureSpec.size($0) }
+                    guard dims.count == 3, dims.allSatisfy({ ($0 ?? 0) > 0 }) else { throw fail("input must be CxHxW (sizes at most \(ArchitectureSpec.maxSize))") }
                     input = dims.map { $0! }
                 default:
                     throw fail("unknown option '\(kv[0])' (num_classes, input, width)")

@@ -179,15 +179,14 @@ public struct SafeTensors: Sendable, Equatable {
             guard begin >= 0, begin <= end else {
                 throw ModeLatticeError.data("tensor '\(name)': data_offsets [\(begin), \(end)] are not an increasing pair")
             }
-            var count = 1
-            for d in shape {
-                let (m, o) = count.multipliedReportingOverflow(by: d)
-                guard !o else { throw ModeLatticeError.data("tensor '\(name)': shape \(shape) is too large") }
-                count = m
+            guard let count = CheckedSize.product(shape) else {
+                throw ModeLatticeError.data("tensor '\(name)': shape \(shape) is too large")
             }
-            let (bytes, o2) = count.multipliedReportingOverflow(by: dtype.byteSize)
-            guard !o2, end - begin == bytes else {
-                throw ModeLatticeError.data("tensor '\(name)': shape \(shape) of \(dtype.rawValue) needs \(count * dtype.byteSize) bytes but data_offsets [\(begin), \(end)] span \(end - begin)")
+            guard let bytes = CheckedSize.product(count, dtype.byteSize) else {
+                throw ModeLatticeError.data("tensor '\(name)': shape \(shape) of \(dtype.rawValue) is too large")
+            }
+            guard end - begin == bytes else {
+                throw ModeLatticeError.data("tensor '\(name)': shape \(shape) of \(dtype.rawValue) needs \(bytes) bytes but data_offsets [\(begin), \(end)] span \(end - begin)")
             }
             guard end <= dataLength else {
                 throw ModeLatticeError.data("tensor '\(name)': data_offsets end \(end) lies beyond the \(dataLength)-byte data section (file truncated?)")

@@ -33,18 +33,34 @@ public struct Sequential: Sendable {
             throw ModeLatticeError.software("\(moduleNames.count) module names for \(layers.count) layers")
         }
         self.moduleNames = moduleNames ?? layers.indices.map(String.init)
+        guard CheckedSize.product(inputShape, limit: Self.maxExampleSize) != nil else {
+            throw ModeLatticeError.usage("spec '\(spec)': input \(inputShape) holds more than \(Self.maxExampleSize) values per example")
+        }
         var shape = inputShape
         var po = [0], bo = [0]
+        func total(_ slots: [TensorSlot], after start: Int) -> Int? {
+            slots.reduce(start as Int?) { sum, slot in
+                guard let sum, let n = CheckedSize.product(slot.shape, limit: Self.maxParameters) else { return nil }
+                return CheckedSize.sum(sum, n, limit: Self.maxParameters)
+            }
+        }
         for (i, layer) in layers.enumerated() {
-            guard layer.inputShape.elementCount == shape.elementCount, layer.inputShape == shape || layer.inputShape.count == 1 else {
+            guard CheckedSize.product(layer.inputShape, limit: Self.maxExampleSize) == CheckedSize.product(shape),
+                  layer.inputShape == shape || layer.inputShape.count == 1 else {
                 throw ModeLatticeError.usage("spec '\(spec)': module \(i) (\(layer)) expects input \(layer.inputShape) but receives \(shape)")
             }
             guard layer.outputShape.allSatisfy({ $0 > 0 }) else {
                 throw ModeLatticeError.usage("spec '\(spec)': module \(i) (\(layer)) would produce an empty output \(layer.outputShape) from \(shape)")
             }
+            guard CheckedSize.product(layer.outputShape, limit: Self.maxExampleSize) != nil else {
+                throw ModeLatticeError.usage("spec '\(spec)': module \(i) (\(layer)) would produce \(layer.outputShape), more than \(Self.maxExampleSize) values per example")
+            }
+            guard let p = total(layer.parameterSlots, after: po.last!), let b = total(layer.bufferSlots, after: bo.last!) else {
+                throw ModeLatticeError.usage("spec '\(spec)': the model would have more than \(Self.maxParameters) parameters or buffer values (at module \(i), \(layer))")
+            }
             shape = layer.outputShape
-            po.append(po.last! + layer.parameterCount)
-            bo.append(bo.last! + layer.bufferCount)
+            po.append(p)
+            bo.append(b)
         }
         self.spec = spec
         self.layers = layers
@@ -54,6 +70,13 @@ public struct Sequential: Sendable {
         self.parameters = [Float](repeating: 0, count: po.last!)
         self.buffers = [Float](repeating: 0, count: bo.last!)
     }
+
+    /// The most parameters (and, separately, buffer values) a model may have: 2²⁷ ≈ 134 million
+    /// Float32 values, 512 MiB, over ten times ResNet-18 (11.7 million). A spec asking for more is
+    /// refused before anything is allocated.
+    public static let maxParameters = 1 << 27
+    /// The most values one example may occupy at any layer's input or output: 2²⁸.
+    public static let maxExampleSize = 1 << 28
 
     public var outputShape: [Int] { layers.last?.outputShape ?? inputShape }
     public var inputSize: Int { inputShape.elementCount }

@@ -12,6 +12,8 @@ public final class Checkpoint<Value: Codable & Sendable>: @unchecked Sendable {
     public let path: String
     public let fingerprint: String
     private var handle: FileHandle?
+    /// Whether this process writes the file at all (set once, so read without the lock).
+    private let isRecording: Bool
     private let lock = NSLockLite()
     /// Units finished before this run started (index → value).
     public private(set) var restored: [Int: Value] = [:]
@@ -26,7 +28,8 @@ public final class Checkpoint<Value: Codable & Sendable>: @unchecked Sendable {
     public init(output: String, fingerprint: String, enabled: Bool = true) throws {
         path = Checkpoint.path(forOutput: output)
         self.fingerprint = fingerprint
-        guard enabled, Ranks.isRoot else { return }   // under MPI only rank 0 keeps the file
+        isRecording = enabled && Ranks.isRoot
+        guard isRecording else { return }   // under MPI only rank 0 keeps the file
         let decoder = UnitRunner.decoder()
         if let data = FileManager.default.contents(atPath: path) {
             let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
@@ -55,9 +58,9 @@ public final class Checkpoint<Value: Codable & Sendable>: @unchecked Sendable {
 
     /// Records one finished unit (thread-safe; one write per line).
     public func record(index: Int, value: Value) {
-        guard let handle else { return }
-        guard let data = try? UnitRunner.encoder().encode(Line(index: index, value: value)) else { return }
-        lock.withLock { handle.write(data + Data([10])) }
+        guard isRecording, let data = try? UnitRunner.encoder().encode(Line(index: index, value: value)) else { return }
+        // `handle` is read under the lock: finish() may clear it from another thread.
+        lock.withLock { handle?.write(data + Data([10])) }
     }
 
     /// Removes the checkpoint after the final output has been written.

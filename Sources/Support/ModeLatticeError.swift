@@ -21,9 +21,36 @@ public struct ModeLatticeError: Error, CustomStringConvertible, Equatable, Senda
     /// The message without the field name ("must be at least 1 (got 0)").
     public var problem: String?
 
+    /// `message` is kept to one line: it often quotes input (a spec, a tensor name, a header
+    /// value) that may hold newlines or other control characters, which appear escaped (`\n`,
+    /// `\u{1B}`) so the terminal shows exactly one line.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
-        self.message = message
+        self.message = Self.oneLine(message)
+    }
+
+    /// `text` with every control character (C0, DEL, C1, and the Unicode line and paragraph
+    /// separators) written as a Swift escape.
+    public static func oneLine(_ text: String) -> String {
+        func isControl(_ s: Unicode.Scalar) -> Bool {
+            s.value < 0x20 || (0x7F...0x9F).contains(s.value) || s.value == 0x2028 || s.value == 0x2029
+        }
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            if isControl(s) {
+                let escaped = switch s {
+                case "\n": "\\n"
+                case "\r": "\\r"
+                case "\t": "\\t"
+                default: "\\u{\(String(s.value, radix: 16, uppercase: true))}"
+                }
+                out.append(contentsOf: escaped.unicodeScalars)
+            } else {
+                out.append(s)
+            }
+        }
+        return String(out)
     }
 
     /// A usage error about one configuration field: the message is "FIELD PROBLEM".
@@ -38,7 +65,7 @@ public struct ModeLatticeError: Error, CustomStringConvertible, Equatable, Senda
     public func naming(_ name: String) -> ModeLatticeError {
         guard let problem else { return self }
         var e = self
-        e.message = name + " " + problem
+        e.message = Self.oneLine(name + " " + problem)
         return e
     }
 

@@ -210,32 +210,46 @@ public struct NPYArray: Sendable, Equatable {
         guard let dtype = DType(descr: descr) else {
             throw ModeLatticeError.data("unsupported .npy dtype '\(descr)' (use bool, uint8, int32, int64, float32 or float64, little-endian)")
         }
-        if let fortran = value(of: "fortran_order", in: header), fortran.hasPrefix("True") {
-            throw ModeLatticeError.data("Fortran-order .npy arrays are not supported; save with numpy.ascontiguousarray")
+        if let fortran = value(of: "fortran_order", in: header) {
+            switch fortran {
+            case "False": break
+            case "True":
+                throw ModeLatticeError.data("Fortran-order .npy arrays are not supported; save with numpy.ascontiguousarray")
+            default:
+                throw ModeLatticeError.data(".npy 'fortran_order' is '\(fortran)', not True or False")
+            }
         }
-        guard let shapeText = value(of: "shape", in: header), let open = shapeText.firstIndex(of: "("),
-              let close = shapeText.firstIndex(of: ")") else {
+        guard let shapeText = value(of: "shape", in: header) else {
             throw ModeLatticeError.data(".npy header has no 'shape'")
         }
+        let shape = try parseShape(shapeText)
+        let dataStart = headerStart + headerLength
+        let dataLength = file.count - dataStart
+        guard let count = CheckedSize.product(shape), let byteCount = CheckedSize.product(count, dtype.byteSize),
+              dataLength == byteCount else {
+            throw ModeLatticeError.data(".npy data size \(dataLength) bytes does not match shape \(shape) of \(dtype.name)")
+        }
+        return NPYArray(dtype: dtype, shape: shape, bytes: Array(file[dataStart...]))
+    }
+
+    /// The sizes of a shape tuple `(3, 28, 28)`, `(5,)` or `()` (Python 2 longs `5L` allowed).
+    private static func parseShape(_ text: String) throws -> [Int] {
+        guard text.first == "(", text.last == ")" else {
+            throw ModeLatticeError.data(".npy 'shape' is '\(text)', not a tuple of sizes")
+        }
         var shape: [Int] = []
-        for part in shapeText[shapeText.index(after: open)..<close].split(separator: ",") {
+        let parts = text.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
+        for (i, part) in parts.enumerated() {
             let t = part.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty { continue }
+            // Only the trailing comma of a tuple may leave an empty part: "(5,)".
+            if t.isEmpty && i == parts.count - 1 && i > 0 { continue }
+            if t.isEmpty && parts.count == 1 { continue }
             guard let v = Int(t.hasSuffix("L") ? String(t.dropLast()) : t), v >= 0 else {
                 throw ModeLatticeError.data(".npy shape entry '\(t)' is not a size")
             }
             shape.append(v)
         }
-        let (count, overflow) = shape.reduce((1, false)) { acc, v in
-            let (m, o) = acc.0.multipliedReportingOverflow(by: v)
-            return (m, acc.1 || o)
-        }
-        let dataStart = headerStart + headerLength
-        guard !overflow, count.multipliedReportingOverflow(by: dtype.byteSize).overflow == false,
-              file.count - dataStart == count * dtype.byteSize else {
-            throw ModeLatticeError.data(".npy data size \(file.count - dataStart) bytes does not match shape \(shape) of \(dtype.name)")
-        }
-        return NPYArray(dtype: dtype, shape: shape, bytes: Array(file[dataStart...]))
+        return shape
     }
 
     /// The text after `'key':` up to the next top-level comma (shape tuples kept whole).

@@ -36,8 +36,7 @@ public enum ParallelMap {
                     let i = pending[k]
                     do {
                         let v = try body(i)
-                        box.store(i, v)
-                        done(i, v)
+                        box.store(i, v, then: done)
                     } catch {
                         box.fail(error)
                         return
@@ -46,8 +45,11 @@ public enum ParallelMap {
             }
         }
         group.wait()
-        if let error = box.error { throw error }
-        return box.results
+        // Read under the lock the workers wrote under, so the ordering does not rest on
+        // DispatchGroup alone.
+        let (results, error) = box.finished()
+        if let error { throw error }
+        return results
     }
 
     /// `run` for when every unit is computed: results as a plain array.
@@ -62,6 +64,7 @@ private final class ResultBox<T>: @unchecked Sendable {
     var error: Error?
     private var next = 0
     private let lock = NSLockLite()
+    private let doneLock = NSLockLite()
 
     init(count: Int) { results = Array(repeating: nil, count: count) }
 
@@ -73,6 +76,12 @@ private final class ResultBox<T>: @unchecked Sendable {
         }
     }
 
-    func store(_ i: Int, _ v: T) { lock.withLock { results[i] = v } }
+    /// Stores unit `i`'s value, then calls `done` with it, serialized with every other `done`
+    /// call (under its own lock, so hand-out of new units goes on meanwhile).
+    func store(_ i: Int, _ v: T, then done: (Int, T) -> Void) {
+        lock.withLock { results[i] = v }
+        doneLock.withLock { done(i, v) }
+    }
     func fail(_ e: Error) { lock.withLock { if error == nil { error = e } } }
+    func finished() -> ([T?], Error?) { lock.withLock { (results, error) } }
 }

@@ -160,6 +160,14 @@ public struct ExperimentCatalog: Sendable {
                     throw ModeLatticeError.data("experiment '\(spec.name)': profile '\(profile)' must be an object of configuration fields")
                 }
             }
+        } else {
+            // A command-line entry's profiles are argument lists (found by Fuzz/CatalogFuzz.swift:
+            // an object here used to surface at run time as a usage error, "has no profile").
+            for (profile, value) in spec.profiles {
+                guard case .array(let items) = value, items.allSatisfy({ if case .string = $0 { true } else { false } }) else {
+                    throw ModeLatticeError.data("experiment '\(spec.name)': profile '\(profile)' must be a list of arguments (strings)")
+                }
+            }
         }
         return spec
     }
