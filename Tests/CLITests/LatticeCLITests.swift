@@ -35,7 +35,7 @@ import TestSupport
         let dir = try TemporaryDirectory.make("lattice")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let g = dir + "/g.csv", c = dir + "/c.csv"
-        let rg = try CLI.run(["lattice", "grow", "--random", "mlp:784-16-10", "--trials", "2", "--spacing", "0.05,5",
+        let rg = try CLI.run(["lattice", "grow", "--arch", "mlp:784-16-10", "--trials", "2", "--spacing", "0.05,5",
                               "--cap", "20", "--seed", "1", "--quiet", "--output", g])
         #expect(rg.status == 0, "\(rg.stderr)")
         let glines = try String(contentsOfFile: g, encoding: .utf8).split(separator: "\n")
@@ -64,7 +64,7 @@ import TestSupport
         let dir = try CLI.temporaryDirectory("lattice")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/iid.csv", gens = dir + "/gen.csv", table = dir + "/bp.csv", pc = dir + "/pc.csv"
-        let r = try CLI.run(["lattice", "grow", "--random", "mlp:784-16-10", "--open", "iid:0.002", "--trials", "3", "--spacing", "1",
+        let r = try CLI.run(["lattice", "grow", "--arch", "mlp:784-16-10", "--open", "iid:0.002", "--trials", "3", "--spacing", "1",
                              "--cap", "300", "--seed", "2", "--quiet", "--output", out, "--generations-output", gens])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
@@ -92,7 +92,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/syn.csv"
         // A synthetic anchor of class 3 (CE < 5e-4) is open under loss:0.01, so no row dies at once.
-        let r = try CLI.run(["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "synthetic", "--class", "3",
+        let r = try CLI.run(["lattice", "grow", "--arch", "mlp:784-16-10", "--anchor", "synthetic", "--class", "3",
                              "--open", "loss:0.01", "--trials", "2", "--spacing", "0.01", "--cap", "5", "--seed", "4",
                              "--quiet", "--output", out])
         #expect(r.status == 0, "\(r.stderr)")
@@ -113,11 +113,11 @@ import TestSupport
             (base + ["--dims", "7", "--size", "100", "--spacing", "1"], 64, "2^27"),
             (base + ["--dims", "2", "--size", "4", "--spacing", "1", "--class", "10"], 64, "class 10"),
             (base + ["--dims", "2", "--size", "4", "--spacing", "1", "--open", "median"], 64, "open rule"),
-            (["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "origin", "--open", "quantile:0.1", "--output", out], 64, "quantile"),
-            (["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "origin", "--open", "shell-quantile:1.5", "--output", out], 64, "0 < q < 1"),
-            (["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "origin", "--open", "iid:0", "--output", out], 64, "0 < P < 1"),
-            (["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "origin", "--cap", "0", "--output", out], 64, "--cap"),
-            (["lattice", "grow", "--random", "mlp:784-16-10", "--open", "iid:0.01", "--class", "3", "--output", out], 64, "--class"),
+            (["lattice", "grow", "--arch", "mlp:784-16-10", "--anchor", "origin", "--open", "quantile:0.1", "--output", out], 64, "quantile"),
+            (["lattice", "grow", "--arch", "mlp:784-16-10", "--anchor", "origin", "--open", "shell-quantile:1.5", "--output", out], 64, "0 < q < 1"),
+            (["lattice", "grow", "--arch", "mlp:784-16-10", "--anchor", "origin", "--open", "iid:0", "--output", out], 64, "0 < P < 1"),
+            (["lattice", "grow", "--arch", "mlp:784-16-10", "--anchor", "origin", "--cap", "0", "--output", out], 64, "--cap"),
+            (["lattice", "grow", "--arch", "mlp:784-16-10", "--open", "iid:0.01", "--class", "3", "--output", out], 64, "--class"),
             (["lattice", "subspace", "--model", "/nonexistent/m.safetensors", "--dims", "2", "--size", "4", "--output", out], 74, "no such file"),
             // Renamed flags: the old spelling names the new one.
             (["lattice", "subspace", "--random", "mlp:784-16-10", "--dims", "2", "--size", "4", "--output", out], 64, "use --arch"),

@@ -5,24 +5,26 @@ import NetworkCore
 import Support
 
 /// Where the networks of a lattice command come from: a saved model (`--model`, one network) or
-/// fresh untrained ones (`--random SPEC`, network k initialized from
+/// fresh untrained ones (`--arch SPEC`, network k initialized from
 /// `SeedSequence.derive(seed, "network", k)`, as NetworkCore's ensembles), and the data that
 /// supplies real anchors and the reference norm of the automatic spacing.
 struct LatticeModelOptions: ParsableArguments {
     @Option(help: "A saved model (.safetensors).") var model: String?
-    @Option(help: "Untrained networks of this spec, e.g. mlp:784-256-256-10.") var random: String?
-    @Option(help: "Initialization of --random networks: default, he, glorot or gaussian.") var `init` = "default"
+    @Option(name: .customLong("arch"), help: "Untrained networks of this architecture, e.g. mlp:784-256-256-10.") var random: String?
+    @Option(name: .customLong("random"), help: .hidden) var renamedRandom: String?
+    @Option(help: "Initialization of --arch networks: default, he, glorot or gaussian.") var `init` = "default"
     @Option(name: .customLong("sigma-w"), help: "σ_w of --init gaussian.") var sigmaW: Double = 1
     @Option(name: .customLong("sigma-b"), help: "σ_b of --init gaussian.") var sigmaB: Double = 0
-    @Option(help: "Number of --random networks.") var networks: Int = 1
+    @Option(help: "Number of --arch networks.") var networks: Int = 1
     @Option(name: .customLong("data-dir"), help: "Fashion-MNIST directory (default: the Debian package's).") var dataDir: String?
 
     func validate() throws {
+        if renamedRandom != nil { throw ValidationError("--random was renamed: use --arch SPEC") }
         guard (model == nil) != (random == nil) else {
-            throw ValidationError("give exactly one of --model FILE or --random SPEC.")
+            throw ValidationError("give exactly one of --model FILE or --arch SPEC.")
         }
         guard networks >= 1 else { throw ValidationError("--networks must be at least 1 (got \(networks)).") }
-        if model != nil && networks != 1 { throw ValidationError("--networks applies to --random only.") }
+        if model != nil && networks != 1 { throw ValidationError("--networks applies to --arch only.") }
     }
 
     var networkCount: Int { model == nil ? networks : 1 }
