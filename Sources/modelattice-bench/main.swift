@@ -12,6 +12,7 @@ groups["resnet"] = ResNetBench.run
 groups["lattice"] = LatticeBench.run
 groups["mpi"] = ScalingBench.run
 groups["star"] = StarBench.run
+groups["growth"] = GrowthBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let names = requested.isEmpty ? groups.keys.sorted() : requested

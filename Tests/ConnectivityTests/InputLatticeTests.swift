@@ -157,7 +157,9 @@ import Support
         let r = try growth.run(classifier: net)
         // Anchor (1), its 40 neighbours (cluster 41), then the first neighbour's 39 unseen ones: the
         // cap of 50 is reached inside that batch, after 1 + 40 + 39 evaluations.
-        #expect(r == .init(clusterSize: 50, survived: true, evaluations: 80, radius: 2))
+        #expect(r.clusterSize == 50 && r.survived && r.evaluations == 80 && r.radius == 2)
+        #expect(r.openFraction == 1 && r.tiedShare == 0 && r.threshold == nil)
+        #expect(r.generations.map(\.shellSize) == [1, 40, 9] && r.generations.map(\.sitesEvaluated) == [1, 40, 39])
     }
 
     @Test func closedAnchorDiesAtOnceAndHalfSpaceGrowthIsExact() throws {
@@ -165,11 +167,11 @@ import Support
         let anchor = try gaussianVector(6, seed: 3)
         let c = try model.predictions(anchor, count: 1)[0]
         let dead = try AnchorClusterGrowth(anchor: anchor, spacing: 0.5, rule: .predictedClass, target: 1 - c, cap: 10).run(classifier: model)
-        #expect(dead == .init(clusterSize: 0, survived: false, evaluations: 1, radius: 0))
+        #expect(dead.clusterSize == 0 && !dead.survived && dead.evaluations == 1 && dead.radius == 0 && dead.openFraction == nil)
         // A half-space is unbounded: its lattice cluster always reaches the cap.
         let alive = try AnchorClusterGrowth(anchor: anchor, spacing: 0.5, rule: .predictedClass, target: c, cap: 200).run(classifier: model)
         #expect(alive.survived && alive.clusterSize == 200)
-        #expect(throws: ModeLatticeError.self) { try AnchorClusterGrowth(anchor: anchor, spacing: 0.5, rule: .quantile(0.1), target: 0, cap: 10) }
+        #expect(throws: ModeLatticeError.self) { try AnchorClusterGrowth(anchor: anchor, spacing: 0.5, rule: .predictedClass, target: 0, cap: 0) }
     }
 
     @Test func displacementsHashAndMove() {

@@ -2,46 +2,86 @@ import Foundation
 import Support
 
 /// Growth of the open cluster of the anchor on the FULL-dimensional axis-aligned lattice
-/// anchor + h·Z^n (n = input dimension, e.g. 784), no lattice stored: sites are hashed sparse
-/// displacements (``LatticeDisplacement``). Breadth-first (Leath 1976 order): the anchor is
-/// evaluated first; every open site taken from the queue has its not-yet-seen 2n neighbours
-/// x ± h e_j scored as ONE batch through the classifier, and the open ones join the cluster and
-/// the queue. The run ends when the queue empties (the cluster died, finite) or when the cluster
-/// reaches `cap` sites (survived). Every site is evaluated at most once (closed ones are
-/// remembered too), so `evaluations` counts distinct network evaluations.
+/// anchor + h·Z^n (n = input dimension, e.g. 784), no lattice stored: cluster sites are sparse
+/// displacements (``LatticeDisplacement``), and every evaluated site is remembered by its 64-bit
+/// linear key (``SiteKeys``, 8–16 bytes a site). Breadth-first (Leath 1976 order): the anchor is
+/// generation 0; each cluster site taken from the queue has its not-yet-seen neighbours x ± h e_j
+/// (up to 2n) decided as ONE batch — scored through the network (``NeighbourLogits``, with the
+/// first Linear layer applied algebraically) or, for `iid:P`, by a hash coin — and the open ones
+/// join the cluster in axis order (−e_j before +e_j) with generation g(x) + 1. The run ends when
+/// the queue empties (the cluster died, finite) or the cluster reaches `cap` sites (survived).
+/// Every site is decided at most once.
 ///
-/// For iid site percolation on Z^n this is Leath growth, whose survival to size s decays as
-/// s^(−(τ−2)) at p_c ≈ 1/(2n−1) and tends to a positive constant above it; for a network the sites
-/// are correlated, which is what the comparison measures.
+/// For iid site percolation on Z^n at large n the growth is a Galton–Watson process with
+/// Binomial(2n − 1, P) offspring (the root: Binomial(2n, P)) up to loops of order 1/n
+/// (``BranchingProcess`` in Percolation gives its survival to the cap); for a network, the sites
+/// are correlated, which is what comparing the two measures.
+///
+/// Recorded: the cluster size; survival (size reached the cap); the radius, the largest L1
+/// lattice distance Σ_j |k_j| from the anchor (units of h) among cluster sites; evaluations (sites
+/// decided, the anchor included when the network scored it); the open fraction among decided
+/// non-anchor sites (the cap's last batch included); the tied share, the fraction of decided
+/// non-anchor sites whose verdict fell on a tie — score exactly τ for `loss` and `shell-quantile`
+/// (resolved by the site key), the target sharing the maximum logit with another class for
+/// `class`, none for `iid`; and per BFS generation the sites joined, decided and open.
 public struct AnchorClusterGrowth: Sendable {
     public var anchor: [Float]
     public var spacing: Double
-    public var rule: OpenRule
+    public var rule: GrowthOpenRule
     public var target: Int
     public var cap: Int
+    /// Seed of the iid rule's per-site coins (unused by network rules).
+    public var seed: UInt64
+    /// Threads for the neighbour batches (results do not depend on it).
+    public var threads: Int
+
+    /// One BFS generation g: `shellSize` sites joined the cluster at chemical distance g,
+    /// `sitesEvaluated` sites at distance g were decided (neighbours of generation g − 1), of
+    /// which `openSites` were open.
+    public struct Generation: Sendable, Equatable, Codable {
+        public var generation: Int
+        public var shellSize: Int
+        public var sitesEvaluated: Int
+        public var openSites: Int
+        public var openFraction: Double? { sitesEvaluated > 0 ? Double(openSites) / Double(sitesEvaluated) : nil }
+    }
 
     public struct Result: Sendable, Equatable, Codable {
         public var clusterSize: Int
         public var survived: Bool
         public var evaluations: Int
-        /// Largest lattice distance from the anchor reached by the cluster.
+        /// Largest L1 lattice distance Σ|k_j| from the anchor among cluster sites.
         public var radius: Int
+        /// Open share of decided non-anchor sites (nil when none was decided).
+        public var openFraction: Double?
+        /// Share of decided non-anchor sites whose verdict was a tie (see the type's note).
+        public var tiedShare: Double?
+        /// τ of `shell-quantile` (nil for other rules).
+        public var threshold: Double?
+        public var generations: [Generation]
     }
 
-    public init(anchor: [Float], spacing: Double, rule: OpenRule, target: Int, cap: Int) throws {
-        guard spacing > 0, spacing.isFinite else { throw ModeLatticeError.usage("--spacing must be positive (got \(spacing))") }
-        guard cap >= 1 else { throw ModeLatticeError.usage("--cap must be at least 1 (got \(cap))") }
-        if case .quantile = rule {
-            throw ModeLatticeError.usage("--open quantile:q needs a finite lattice; growth on h·Z^n takes class or loss:TAU")
-        }
-        guard anchor.count <= LatticeDisplacement.maximumAxes else {
-            throw ModeLatticeError.usage("inputs of more than \(LatticeDisplacement.maximumAxes) values are not supported by growth")
+    public init(anchor: [Float], spacing: Double, rule: GrowthOpenRule, target: Int, cap: Int,
+                seed: UInt64 = 0, threads: Int = 1) throws {
+        guard spacing > 0, spacing.isFinite else { throw ModeLatticeError.usage("spacing must be positive (got \(spacing))") }
+        guard cap >= 1 else { throw ModeLatticeError.usage("the cap must be at least 1 site (got \(cap))") }
+        guard !anchor.isEmpty, anchor.count <= LatticeDisplacement.maximumAxes else {
+            throw ModeLatticeError.usage("growth needs inputs of 1 to \(LatticeDisplacement.maximumAxes) values (got \(anchor.count))")
         }
         self.anchor = anchor
         self.spacing = spacing
         self.rule = rule
         self.target = target
         self.cap = cap
+        self.seed = seed
+        self.threads = max(1, threads)
+    }
+
+    /// iid growth on Z^n (`rule` must be `iid:P`): no network, the anchor is the origin.
+    public init(dimension n: Int, rule: GrowthOpenRule, cap: Int, seed: UInt64) throws {
+        guard !rule.usesNetwork else { throw ModeLatticeError.usage("growth without a network takes the iid:P rule (got \(rule))") }
+        guard n >= 1 else { throw ModeLatticeError.usage("the lattice dimension must be at least 1 (got \(n))") }
+        try self.init(anchor: [Float](repeating: 0, count: n), spacing: 1, rule: rule, target: 0, cap: cap, seed: seed)
     }
 
     /// Writes anchor + h·Σ k_j e_j into `out`.
@@ -53,53 +93,130 @@ public struct AnchorClusterGrowth: Sendable {
         }
     }
 
-    /// Scores of `sites` through the classifier (one batch).
-    func open(_ sites: [LatticeDisplacement], classifier: any InputClassifier) throws -> [Bool] {
+    /// Grows the cluster; `classifier` may be nil only for `iid:P`.
+    public func run(classifier: (any InputClassifier)?) throws -> Result {
         let n = anchor.count
-        var inputs = [Float](repeating: 0, count: sites.count * n)   // [sites, n]
-        inputs.withUnsafeMutableBufferPointer { buf in
-            for (i, s) in sites.enumerated() { fill(s, into: UnsafeMutableBufferPointer(rebasing: buf[(i * n)..<((i + 1) * n)])) }
+        var scorer: NeighbourLogits?
+        if rule.usesNetwork {
+            guard let classifier else { throw ModeLatticeError.usage("the open rule \(rule) needs a network") }
+            guard classifier.inputSize == n else {
+                throw ModeLatticeError.data("the anchor has \(n) values but the model takes \(classifier.inputSize)")
+            }
+            guard target >= 0, target < classifier.classCount else {
+                throw ModeLatticeError.usage("class \(target) is not an output of the model (it has \(classifier.classCount) classes)")
+            }
+            scorer = NeighbourLogits(classifier: classifier, anchor: anchor, spacing: spacing, threads: threads)
         }
-        let z = try classifier.logits(inputs, count: sites.count)
-        let (predicted, loss) = SiteEvaluator.reduce(z, count: sites.count, classes: classifier.classCount, target: target)
-        return (0..<sites.count).map { rule.isOpen(loss: loss[$0], predicted: Int(predicted[$0]), target: target)! }
-    }
+        let keys = SiteKeys(axes: n)
+        var seen = SiteKeySet(expected: min(cap, 1 << 12) * 2 * n)
+        var sites = [LatticeDisplacement()]
+        var siteKeys: [UInt64] = [0]
+        var siteGeneration = [0]
+        var generations = [Generation(generation: 0, shellSize: 1, sitesEvaluated: 0, openSites: 1)]
+        var evaluations = 0, decided = 0, opened = 0, tied = 0, radius = 0
+        _ = seen.insert(0)
 
-    public func run(classifier: any InputClassifier) throws -> Result {
-        guard classifier.inputSize == anchor.count else {
-            throw ModeLatticeError.data("the anchor has \(anchor.count) values but the model takes \(classifier.inputSize)")
+        // The anchor: scored by `class` and `loss`, open by definition for `shell-quantile` and `iid`.
+        switch rule {
+        case .predictedClass, .loss:
+            let z = try scorer!.anchorLogits()
+            let s = z.withUnsafeBufferPointer { TargetScore($0, target: target) }
+            evaluations = 1
+            generations[0].sitesEvaluated = 1
+            if !isOpen(s, key: 0, threshold: nil) {
+                generations[0] = Generation(generation: 0, shellSize: 0, sitesEvaluated: 1, openSites: 0)
+                return Result(clusterSize: 0, survived: false, evaluations: 1, radius: 0, openFraction: nil, tiedShare: nil,
+                              threshold: nil, generations: generations)
+            }
+        case .shellQuantile, .iid:
+            break
         }
-        guard target >= 0, target < classifier.classCount else {
-            throw ModeLatticeError.usage("class \(target) is not an output of the model (it has \(classifier.classCount) classes)")
-        }
-        let origin = LatticeDisplacement()
-        var evaluations = 1
-        guard try open([origin], classifier: classifier)[0] else {
-            return Result(clusterSize: 0, survived: false, evaluations: evaluations, radius: 0)
-        }
-        var seen: Set<LatticeDisplacement> = [origin]
-        var queue: [LatticeDisplacement] = [origin]
-        var head = 0, size = 1, radius = 0
-        let n = anchor.count
-        while head < queue.count && size < cap {
-            let site = queue[head]; head += 1
-            var fresh: [LatticeDisplacement] = []
-            fresh.reserveCapacity(2 * n)
+
+        var threshold: (score: Double, key: UInt64)?
+        var moves: [GrowthMove] = [], moveKeys: [UInt64] = [], open: [Bool] = []
+        moves.reserveCapacity(2 * n); moveKeys.reserveCapacity(2 * n); open.reserveCapacity(2 * n)
+        var head = 0
+        while head < sites.count && sites.count < cap {
+            let parent = head
+            head += 1
+            let parentKey = siteKeys[parent], g = siteGeneration[parent] + 1
+            let parentSite = sites[parent]
+            let nearEdge = parentSite.entries.contains { abs(LatticeDisplacement.steps($0)) >= LatticeDisplacement.maximumSteps }
+            moves.removeAll(keepingCapacity: true); moveKeys.removeAll(keepingCapacity: true); open.removeAll(keepingCapacity: true)
             for j in 0..<n {
-                for delta in [-1, 1] {
-                    if let nb = site.moved(axis: j, by: delta), seen.insert(nb).inserted { fresh.append(nb) }
+                for step in [-1, 1] {
+                    if nearEdge && parentSite.moved(axis: j, by: step) == nil { continue }
+                    let key = keys.neighbour(of: parentKey, axis: j, step: step)
+                    if seen.insert(key) { moves.append(GrowthMove(axis: j, step: step)); moveKeys.append(key) }
                 }
             }
-            if fresh.isEmpty { continue }
-            let isOpen = try open(fresh, classifier: classifier)
-            evaluations += fresh.count
-            for (nb, o) in zip(fresh, isOpen) where o {
-                queue.append(nb)
-                size += 1
-                radius = max(radius, nb.latticeDistance)
-                if size >= cap { break }
+            if moves.isEmpty { continue }
+            if case .iid(let p) = rule {
+                for key in moveKeys { open.append(SiteKeys.uniform(seed: seed, key: key) < p) }
+            } else {
+                let z = try scorer!.logits(parent: parent, parentSite: parentSite, moves: moves)
+                let k = scorer!.classes
+                let scores = z.withUnsafeBufferPointer { buf in
+                    (0..<moves.count).map { TargetScore(UnsafeBufferPointer(rebasing: buf[($0 * k)..<(($0 + 1) * k)]), target: target) }
+                }
+                if case .shellQuantile(let q) = rule, threshold == nil {
+                    threshold = AnchorClusterGrowth.shellThreshold(scores.map(\.loss), keys: moveKeys, quantile: q)
+                }
+                for (s, key) in zip(scores, moveKeys) {
+                    open.append(isOpen(s, key: key, threshold: threshold))
+                    if isTie(s, threshold: threshold) { tied += 1 }
+                }
+            }
+            evaluations += moves.count
+            decided += moves.count
+            if generations.count <= g { generations.append(Generation(generation: g, shellSize: 0, sitesEvaluated: 0, openSites: 0)) }
+            generations[g].sitesEvaluated += moves.count
+            for (i, o) in open.enumerated() where o {
+                opened += 1
+                generations[g].openSites += 1
+                guard sites.count < cap else { continue }
+                let site = parentSite.moved(axis: moves[i].axis, by: moves[i].step)!
+                sites.append(site)
+                siteKeys.append(moveKeys[i])
+                siteGeneration.append(g)
+                scorer?.adopt(parent: parent, move: moves[i])
+                generations[g].shellSize += 1
+                radius = max(radius, site.latticeDistance)
             }
         }
-        return Result(clusterSize: size, survived: size >= cap, evaluations: evaluations, radius: radius)
+        let share: (Int) -> Double? = { decided > 0 ? Double($0) / Double(decided) : nil }
+        return Result(clusterSize: sites.count, survived: sites.count >= cap, evaluations: evaluations, radius: radius,
+                      openFraction: share(opened), tiedShare: rule.usesNetwork ? share(tied) : (decided > 0 ? 0 : nil),
+                      threshold: threshold?.score, generations: generations)
+    }
+
+    /// (τ, key_τ): the k-th lowest (score, key) of the first shell, k = ⌊q·N + ½⌋ (N = shell
+    /// sites); (−∞, 0) when k = 0, so nothing beyond the anchor is open.
+    static func shellThreshold(_ scores: [Double], keys: [UInt64], quantile q: Double) -> (score: Double, key: UInt64) {
+        let k = min(scores.count, Int((q * Double(scores.count) + 0.5).rounded(.down)))
+        guard k > 0 else { return (-.infinity, 0) }
+        let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] < scores[$1] : keys[$0] < keys[$1] }
+        let i = order[k - 1]
+        return (scores[i], keys[i])
+    }
+
+    private func isOpen(_ s: TargetScore, key: UInt64, threshold: (score: Double, key: UInt64)?) -> Bool {
+        switch rule {
+        case .predictedClass: return s.predicted == target
+        case .loss(let t): return s.loss < t
+        case .shellQuantile:
+            guard let threshold else { return true }
+            return s.loss < threshold.score || (s.loss == threshold.score && key <= threshold.key)
+        case .iid: return false
+        }
+    }
+
+    private func isTie(_ s: TargetScore, threshold: (score: Double, key: UInt64)?) -> Bool {
+        switch rule {
+        case .predictedClass: return s.classTie
+        case .loss(let t): return s.loss == t
+        case .shellQuantile: return threshold.map { s.loss == $0.score } ?? false
+        case .iid: return false
+        }
     }
 }

@@ -6,6 +6,6 @@ struct LatticeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lattice",
         abstract: "Percolation of low-loss input sites of networks, beside iid percolation.",
-        subcommands: [LatticeSubspaceCommand.self, LatticeGrowCommand.self, LatticeConnectCommand.self]
+        subcommands: [LatticeSubspaceCommand.self, LatticeGrowCommand.self, LatticeIIDGrowthCommand.self, LatticeConnectCommand.self]
     )
 }
