@@ -5,6 +5,7 @@ import Support
 // process, reported as a ratio. Usage: modelattice-bench [GROUP ...]  (default: all groups)
 var groups: [String: () throws -> Void] = [:]
 groups["percolation"] = PercolationBench.run
+groups["field"] = FieldBench.run
 groups["thresholds"] = ThresholdBench.run
 groups["input"] = InputBench.run
 groups["network"] = NetworkBench.run

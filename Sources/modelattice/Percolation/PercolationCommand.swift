@@ -4,7 +4,7 @@ import ArgumentParser
 struct PercolationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "percolation",
-        abstract: "Site and bond percolation on hypercubic lattices: sweeps, masks, labeling, thresholds.",
-        subcommands: [SweepCommand.self, MaskCommand.self, LabelCommand.self, ThresholdCommand.self, ThresholdsCommand.self]
+        abstract: "Site and bond percolation on hypercubic lattices: sweeps, masks, labeling, correlated fields, thresholds.",
+        subcommands: [SweepCommand.self, MaskCommand.self, LabelCommand.self, FieldCommand.self, ThresholdCommand.self, ThresholdsCommand.self]
     )
 }
