@@ -39,6 +39,7 @@ public struct BranchingProcess: Sendable, Equatable {
     /// q: the extinction probability of one non-root individual's line.
     public var extinction: Double {
         let n = Double(offspringBound), p = self.p
+        guard n * p > 1 else { return 1 }                 // λ ≤ 1: extinction is certain
         var s = 0.0
         for _ in 0..<10_000 {
             let base = 1 - p + p * s

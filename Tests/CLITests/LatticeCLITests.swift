@@ -38,7 +38,7 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
                               "--cap", "20", "--seed", "1", "--quiet", "--output", g])
         #expect(rg.status == 0, "\(rg.stderr)")
         let glines = try String(contentsOfFile: g, encoding: .utf8).split(separator: "\n")
-        #expect(glines.first == "network,trial,spacing,open_rule,cluster_size,survived,evaluations")
+        #expect(glines.first == "network,trial,spacing,open_rule,cluster_size,survived,evaluations,radius,open_fraction,tied_share,threshold")
         #expect(glines.count == 5)
         for line in glines.dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
@@ -56,6 +56,34 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
             #expect(f[4] == "6")
             if f[2] == "1" { #expect(Int(f[3])! >= 7) }
         }
+    }
+
+    /// iid growth through the CLI: no data, no network evaluations; the generations file adds up.
+    @Test func iidGrowthWritesGenerationsAndTheBranchingTable() throws {
+        let dir = try CLI.temporaryDirectory("lattice")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/iid.csv", gens = dir + "/gen.csv", table = dir + "/bp.csv", pc = dir + "/pc.csv"
+        let r = try CLI.run(["lattice", "grow", "--random", "mlp:784-16-10", "--open", "iid:0.002", "--trials", "3", "--spacing", "1",
+                             "--cap", "300", "--seed", "2", "--quiet", "--output", out, "--generations-output", gens])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(rows.count == 3)
+        let g = try String(contentsOfFile: gens, encoding: .utf8).split(separator: "\n")
+        #expect(g.first == "network,trial,spacing,generation,shell_size,sites_evaluated,open_fraction")
+        for row in rows {
+            let f = row.split(separator: ",", omittingEmptySubsequences: false)
+            let mine = g.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }.filter { $0[1] == f[1] }
+            #expect(mine.reduce(0) { $0 + Int($1[4])! } == Int(f[4])!)
+            #expect(mine.reduce(0) { $0 + Int($1[5])! } == Int(f[6])!)
+            #expect(f[9] == "0")
+        }
+        let b = try CLI.run(["lattice", "iid-growth", "--dimension", "50", "--lambda", "0.5,3", "--trials", "40", "--cap", "200",
+                             "--seed", "3", "--quiet", "--output", table, "--thresholds-output", pc])
+        #expect(b.status == 0, "\(b.stderr)")
+        let t = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n")
+        #expect(t.count == 3 && t[0].hasPrefix("dimension,lambda,p,trials,cap,survived,survival,survival_se,branching_survival_to_cap"))
+        let p = try String(contentsOfFile: pc, encoding: .utf8).split(separator: "\n")
+        #expect(p.count == 5 && p[1].hasPrefix("13,site,") && p[3].hasPrefix("50,site,"))
     }
 
     @Test func syntheticAnchorsNeedNoDataAndAreOpen() throws {
@@ -85,6 +113,10 @@ private let dataInstalled = FileManager.default.fileExists(atPath: "/usr/share/d
             (base + ["--dims", "2", "--size", "4", "--spacing", "1", "--class", "10"], 64, "class 10"),
             (base + ["--dims", "2", "--size", "4", "--spacing", "1", "--open", "median"], 64, "open rule"),
             (["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "origin", "--open", "quantile:0.1", "--output", out], 64, "quantile"),
+            (["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "origin", "--open", "shell-quantile:1.5", "--output", out], 64, "0 < q < 1"),
+            (["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "origin", "--open", "iid:0", "--output", out], 64, "0 < P < 1"),
+            (["lattice", "grow", "--random", "mlp:784-16-10", "--anchor", "origin", "--cap", "0", "--output", out], 64, "--cap"),
+            (["lattice", "grow", "--random", "mlp:784-16-10", "--open", "iid:0.01", "--class", "3", "--output", out], 64, "--class"),
             (["lattice", "subspace", "--model", "/nonexistent/m.safetensors", "--dims", "2", "--size", "4", "--output", out], 74, "no such file"),
             // Renamed flags: the old spelling names the new one.
             (["lattice", "subspace", "--random", "mlp:784-16-10", "--dims", "2", "--size", "4", "--output", out], 64, "use --arch"),

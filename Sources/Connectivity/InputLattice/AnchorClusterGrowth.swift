@@ -108,7 +108,7 @@ public struct AnchorClusterGrowth: Sendable {
             scorer = NeighbourLogits(classifier: classifier, anchor: anchor, spacing: spacing, threads: threads)
         }
         let keys = SiteKeys(axes: n)
-        var seen = SiteKeySet(expected: min(cap, 1 << 12) * 2 * n)
+        let seen = SiteKeySet(expected: 8 * n)
         var sites = [LatticeDisplacement()]
         var siteKeys: [UInt64] = [0]
         var siteGeneration = [0]
@@ -143,16 +143,21 @@ public struct AnchorClusterGrowth: Sendable {
             let parentSite = sites[parent]
             let nearEdge = parentSite.entries.contains { abs(LatticeDisplacement.steps($0)) >= LatticeDisplacement.maximumSteps }
             moves.removeAll(keepingCapacity: true); moveKeys.removeAll(keepingCapacity: true); open.removeAll(keepingCapacity: true)
-            for j in 0..<n {
-                for step in [-1, 1] {
-                    if nearEdge && parentSite.moved(axis: j, by: step) == nil { continue }
-                    let key = keys.neighbour(of: parentKey, axis: j, step: step)
-                    if seen.insert(key) { moves.append(GrowthMove(axis: j, step: step)); moveKeys.append(key) }
+            keys.axisKeys.withUnsafeBufferPointer { r in
+                for j in 0..<n {
+                    let minus = parentKey &- r[j], plus = parentKey &+ r[j]
+                    if (!nearEdge || parentSite.moved(axis: j, by: -1) != nil) && seen.insert(minus) {
+                        moves.append(GrowthMove(axis: j, step: -1)); moveKeys.append(minus)
+                    }
+                    if (!nearEdge || parentSite.moved(axis: j, by: 1) != nil) && seen.insert(plus) {
+                        moves.append(GrowthMove(axis: j, step: 1)); moveKeys.append(plus)
+                    }
                 }
             }
             if moves.isEmpty { continue }
             if case .iid(let p) = rule {
-                for key in moveKeys { open.append(SiteKeys.uniform(seed: seed, key: key) < p) }
+                let coinSeed = SeedSequence.mix(seed)
+                for key in moveKeys { open.append(Double(SeedSequence.mix(coinSeed ^ key) >> 11) * 0x1p-53 < p) }
             } else {
                 let z = try scorer!.logits(parent: parent, parentSite: parentSite, moves: moves)
                 let k = scorer!.classes

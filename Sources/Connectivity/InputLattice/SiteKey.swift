@@ -40,9 +40,10 @@ public struct SiteKeys: Sendable {
 
 /// A set of 64-bit site keys by open addressing with linear probing (load ≤ 1/2, capacity a power
 /// of two, slot 0 as the empty marker and the key 0 — the anchor — kept in a flag). 16 bytes or
-/// less a key; inserts cost one mixed probe on average.
-struct SiteKeySet {
-    private var slots: [UInt64]
+/// less a key; inserts cost one mixed probe on average. Storage starts small and doubles.
+final class SiteKeySet {
+    private var slots: UnsafeMutablePointer<UInt64>
+    private var capacity: Int
     private var mask: Int
     private(set) var count = 0
     private var hasZero = false
@@ -50,17 +51,21 @@ struct SiteKeySet {
     init(expected: Int = 1024) {
         var c = 16
         while c < 2 * max(1, expected) { c <<= 1 }
-        slots = [UInt64](repeating: 0, count: c)
+        capacity = c
         mask = c - 1
+        slots = .allocate(capacity: c)
+        slots.initialize(repeating: 0, count: c)
     }
 
+    deinit { slots.deallocate() }
+
     /// Inserts `key`; true when it was not present.
-    @inline(__always) mutating func insert(_ key: UInt64) -> Bool {
+    @inline(__always) func insert(_ key: UInt64) -> Bool {
         if key == 0 {
             if hasZero { return false }
             hasZero = true; count += 1; return true
         }
-        if 2 * (count + 1) > slots.count { grow() }
+        if 2 * (count + 1) > capacity { grow() }
         var i = Int(truncatingIfNeeded: SeedSequence.mix(key)) & mask
         while true {
             let s = slots[i]
@@ -81,14 +86,17 @@ struct SiteKeySet {
         }
     }
 
-    private mutating func grow() {
-        let old = slots
-        slots = [UInt64](repeating: 0, count: old.count * 2)
-        mask = slots.count - 1
-        for s in old where s != 0 {
-            var i = Int(truncatingIfNeeded: SeedSequence.mix(s)) & mask
+    private func grow() {
+        let old = slots, oldCapacity = capacity
+        capacity *= 2
+        mask = capacity - 1
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: 0, count: capacity)
+        for k in 0..<oldCapacity where old[k] != 0 {
+            var i = Int(truncatingIfNeeded: SeedSequence.mix(old[k])) & mask
             while slots[i] != 0 { i = (i + 1) & mask }
-            slots[i] = s
+            slots[i] = old[k]
         }
+        old.deallocate()
     }
 }
