@@ -43,6 +43,7 @@ public final class LatticeFourierTransform {
         line.deallocate()
     }
 
+    /// forward: exp(−2πi k·x/L); backward: exp(+2πi k·x/L), unnormalised; inverse: backward / N.
     public enum Direction: Sendable { case forward, backward, inverse }
 
     /// Transforms `data` (2N doubles, interleaved complex, C order) in place.
