@@ -7,8 +7,10 @@ public enum ExperimentRegistry {
     public static func all() throws -> [RegisteredExperiment] {
         try [
             RegisteredExperiment(PercolationSweepExperiment()),
+            RegisteredExperiment(PercolationFieldExperiment()),
             RegisteredExperiment(LatticeSubspaceExperiment()),
             RegisteredExperiment(LatticeConnectExperiment()),
+            RegisteredExperiment(LatticeFamilyExperiment()),
         ].sorted { $0.identifier < $1.identifier }
     }
 
