@@ -855,7 +855,7 @@ def family_survival():
         color = COLORS[i % len(COLORS)]
         xi = num(sel[0], "xi_over_h")
         ax.errorbar(lam, [num(r, "survival") for r in sel], yerr=[num(r, "se") for r in sel], fmt="-o", capsize=3,
-                    color=color, label=f"{sel[0]['label']} (ξ/h={xi:.2g})", ls="-" if i < 10 else "--")
+                    color=color, label=f"{sel[0]['label']} (ξ/h={xi:.2g})")
         ax.plot(lam, [num(r, "branching_survival") for r in sel], ":", color=color, lw=1)
     cap_rows = read("lattice_grow_family.csv")
     nominal = sorted({(num(r, "lambda"), num(r, "branching_nominal")) for r in rows})
