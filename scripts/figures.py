@@ -265,7 +265,8 @@ def lattice_vs_iid():
 
 def lattice_growth():
     """Survival of breadth-first cluster growth versus lattice spacing."""
-    files = sorted(glob.glob(os.path.join(RESULTS, "lattice_grow*.csv")))
+    files = sorted(f for f in glob.glob(os.path.join(RESULTS, "lattice_grow*.csv"))
+                   if not os.path.basename(f).startswith("lattice_grow_family"))
     if not files:
         raise Skip("no lattice_grow*.csv")
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
@@ -864,7 +865,59 @@ def geodesic_tradeoff():
     save(fig, "geodesic_tradeoff.png")
 
 
-FIGURES_LIST = [thresholds, percolation_curves, lattice_vs_iid, lattice_growth,
+def family_survival():
+    """Full-dimensional survival against λ = (2n−1)q per network configuration, beside the
+    branching process at the measured open fraction (lattice_grow_family.csv)."""
+    rows = [r for r in read("lattice_grow_family.csv") if r["open_rule"].startswith("shell-quantile")]
+    configs = sorted({int(num(r, "configuration")) for r in rows})
+    fig, ax = plt.subplots(figsize=(9, 5.4))
+    for i, c in enumerate(configs):
+        sel = sorted((r for r in rows if int(num(r, "configuration")) == c), key=lambda r: num(r, "lambda"))
+        lam = [num(r, "lambda") for r in sel]
+        color = COLORS[i % len(COLORS)]
+        xi = num(sel[0], "xi_over_h")
+        ax.errorbar(lam, [num(r, "survival") for r in sel], yerr=[num(r, "se") for r in sel], fmt="-o", capsize=3,
+                    color=color, label=f"{sel[0]['label']} (ξ/h={xi:.2g})")
+        ax.plot(lam, [num(r, "branching_survival") for r in sel], ":", color=color, lw=1)
+    cap_rows = read("lattice_grow_family.csv")
+    nominal = sorted({(num(r, "lambda"), num(r, "branching_nominal")) for r in rows})
+    ax.plot([a for a, _ in nominal], [b for _, b in nominal], "k-", lw=2, alpha=0.5, label="iid branching process at p = q")
+    ax.set_xscale("log")
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlabel("λ = (2n − 1)·q of the shell-quantile rule (log scale)")
+    ax.set_ylabel("share of anchors whose cluster reached the cap (± s.e.)")
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    caption(fig, f"Growth survival on anchor + h·Z^784 per network (solid) and the branching process at each "
+                 f"network's measured open fraction (dotted); {len(cap_rows)} rows of lattice_grow_family.csv")
+    save(fig, "family_survival.png")
+
+
+def connectivity_prediction():
+    """Lattice predictions against measured connectivity, one point per configuration."""
+    rows = read("connectivity_prediction.csv")
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+    for ax, key, name in ((axes[0], "predicted_subspace_pair_connectivity", "subspace pair connectivity (class rule)"),
+                          (axes[1], "predicted_survival", "full-dimensional survival at the network's own p")):
+        for i, r in enumerate(rows):
+            x, y = num(r, key), num(r, "connected_fraction")
+            lo, hi = num(r, "connected_low"), num(r, "connected_high")
+            ax.errorbar([x], [y], yerr=[[y - lo], [hi - y]], fmt="o", capsize=3, color=COLORS[i % len(COLORS)],
+                        label=f"{r['label']} (ξ/h={num(r, 'xi_over_h'):.2g})")
+            ax.scatter([x], [num(r, "certificate_share")], marker="x", color=COLORS[i % len(COLORS)])
+        ax.plot([0, 1], [0, 1], "k:", lw=1)
+        ax.set_xlim(-0.05, 1.05)
+        ax.set_ylim(-0.05, 1.05)
+        ax.set_xlabel("predicted: " + name)
+        ax.set_ylabel("measured: pairs with bypass gap ≤ ε (o, Wilson 95%); certificates (x)")
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=7)
+    caption(fig, "Percolation predictions against measured input-space connectivity of synthetic same-class pairs, "
+                 "one point per network configuration (connectivity_prediction.csv)")
+    save(fig, "connectivity_prediction.png")
+
+
+FIGURES_LIST = [thresholds, percolation_curves, lattice_vs_iid, lattice_growth, family_survival, connectivity_prediction,
                 lattice_certificates, training_curves, path_profiles, adversarial_boxplots, roc,
                 star_profiles, star_barriers, star_trace, geodesic_tradeoff, teacher_student, resnet_barrier_evolution,
                 resnet_untrained_bypass]

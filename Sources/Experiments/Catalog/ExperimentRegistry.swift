@@ -7,6 +7,7 @@ public enum ExperimentRegistry {
     public static func all() throws -> [RegisteredExperiment] {
         try [
             RegisteredExperiment(PercolationSweepExperiment()),
+            RegisteredExperiment(PercolationFieldExperiment()),
             RegisteredExperiment(LatticeSubspaceExperiment()),
             RegisteredExperiment(LatticeConnectExperiment()),
             RegisteredExperiment(NetworkTrainExperiment()),
@@ -19,6 +20,7 @@ public enum ExperimentRegistry {
             RegisteredExperiment(InputDetectExperiment()),
             RegisteredExperiment(InputStarExperiment()),
             RegisteredExperiment(BarrierEvolutionExperiment()),
+            RegisteredExperiment(LatticeFamilyExperiment()),
         ].sorted { $0.identifier < $1.identifier }
     }
 
