@@ -9,6 +9,7 @@ public enum ExperimentRegistry {
             RegisteredExperiment(PercolationSweepExperiment()),
             RegisteredExperiment(LatticeSubspaceExperiment()),
             RegisteredExperiment(LatticeConnectExperiment()),
+            RegisteredExperiment(ClaimsExperiment()),
         ].sorted { $0.identifier < $1.identifier }
     }
 
