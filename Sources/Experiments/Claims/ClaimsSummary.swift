@@ -12,7 +12,7 @@ enum ClaimsSummary {
         var notes: [String] = [
             "estimate: mean over the K replicates that define the statistic; ci: mean ± t(0.975, K−1)·s/√K for K ≥ 3, min–max of the two for K = 2, the replicate's bootstrap for K = 1",
             "replicates table: each replicate's statistic with its 95% percentile bootstrap over pairs (\(c.resamples) resamples, GSL \(generator))",
-            "verdict: reproduced when the interval lies strictly on the claim's side of the null, contradicted when strictly on the other side, else not reproduced",
+            "verdict: reproduced when the interval lies strictly on the claim's side of the null, contradicted when strictly on the other side, else not reproduced; 'too few replicates' when fewer than 3 replicates define the statistic (e.g. too few pairs with a barrier to bypass)",
         ]
         let e = c.gapThreshold
         for (a, arch) in c.architectures.enumerated() {
@@ -46,7 +46,7 @@ enum ClaimsSummary {
                 let spread = ClaimStatistics.overReplicates(values, single: single)
                 main.append([.text(measure.claim), .text(arch.arch), .int(spread.replicates), .text(measure.statistic),
                              .double(spread.interval.estimate), .double(spread.interval.low), .double(spread.interval.high),
-                             .text(measure.null.verdict(spread.interval))])
+                             .text(spread.replicates < 3 ? "too few replicates" : measure.null.verdict(spread.interval))])
             }
         }
         notes.append("nulls (the claim asserts the statistic is on this side): "
