@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Percolation", dependencies: ["Support", "CGSL", "CPrefetch"]),
         .target(name: "NetworkCore", dependencies: ["Support", "CGSL", "COpenBLAS", "CZlib"]),
         .target(name: "Connectivity", dependencies: ["Support", "Percolation", "NetworkCore", "CGSL"]),
-        .target(name: "Experiments", dependencies: ["Support", "Percolation", "NetworkCore", "Connectivity"]),
+        .target(name: "Experiments", dependencies: ["Support", "Percolation", "NetworkCore", "Connectivity", "CGSL"]),
         .executableTarget(
             name: "modelattice",
             dependencies: [

@@ -21,6 +21,7 @@ struct ModeLattice: ParsableCommand {
             LatticeCommand.self,
             ParamsCommand.self,
             ReproduceCommand.self,
+            ClaimsCommand.self,
         ]
     )
 

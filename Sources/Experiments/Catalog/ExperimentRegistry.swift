@@ -21,6 +21,7 @@ public enum ExperimentRegistry {
             RegisteredExperiment(InputStarExperiment()),
             RegisteredExperiment(BarrierEvolutionExperiment()),
             RegisteredExperiment(LatticeFamilyExperiment()),
+            RegisteredExperiment(ClaimsExperiment()),
         ].sorted { $0.identifier < $1.identifier }
     }
 
