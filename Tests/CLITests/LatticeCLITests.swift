@@ -61,7 +61,7 @@ import TestSupport
 
     /// iid growth through the CLI: no data, no network evaluations; the generations file adds up.
     @Test func iidGrowthWritesGenerationsAndTheBranchingTable() throws {
-        let dir = try CLI.temporaryDirectory("lattice")
+        let dir = try TemporaryDirectory.make("lattice")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/iid.csv", gens = dir + "/gen.csv", table = dir + "/bp.csv", pc = dir + "/pc.csv"
         let r = try CLI.run(["lattice", "grow", "--arch", "mlp:784-16-10", "--open", "iid:0.002", "--trials", "3", "--spacing", "1",

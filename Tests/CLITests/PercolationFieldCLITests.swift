@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// End-to-end checks of `modelattice percolation field`: the CSV contracts, the sidecar, thread
 /// independence, and every bad input of the contract (one line, exit 64, nothing written).
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func writesContractCSVsIndependentOfThreads() throws {
-        let dir = try CLI.temporaryDirectory("field")
+        let dir = try TemporaryDirectory.make("field")
         let one = try CLI.run(arguments(dir + "/one.csv", ["--threads": "1", "--correlation-output": dir + "/c1.csv"]))
         let two = try CLI.run(arguments(dir + "/two.csv", ["--threads": "2", "--correlation-output": dir + "/c2.csv"]))
         #expect(one.status == 0 && two.status == 0, "\(one.stderr)\(two.stderr)")
@@ -55,7 +56,7 @@ import Testing
         (["--dim": "3", "--size": "1200", "--threads": "1"], "the largest side that fits at d = 3 is"),
     ])
     func rejectsBadInputWithUsageExit(extra: [String: String], mention: String) throws {
-        let dir = try CLI.temporaryDirectory("field")
+        let dir = try TemporaryDirectory.make("field")
         let outcome = try CLI.run(arguments(dir + "/bad.csv", extra))
         #expect(outcome.status == 64, "\(extra): \(outcome.stderr)")
         let lines = outcome.stderr.split(separator: "\n")

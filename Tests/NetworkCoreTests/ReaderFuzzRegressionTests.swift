@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import NetworkCore
 import Support
+import TestSupport
 
 /// Inputs that crashed (or would have crashed) the safetensors, model-file, IDX and spec readers,
 /// found by the libFuzzer targets in `Fuzz/` or while writing them. Each must now be a typed,
@@ -91,18 +92,18 @@ import Support
     }
 
     @Test func idxPaths() throws {
-        let path = temporaryPath("labels-idx1-ubyte.gz")
+        let path = try TemporaryDirectory.path("labels-idx1-ubyte.gz", tag: "reader-fuzz")
         try Data(try gzip(idx(0x0801, [3], [4, 5, 6]))).write(to: URL(fileURLWithPath: path))
         #expect(try IDX.read(path).bytes == [4, 5, 6])
         expectError(.io, mentioning: "no such file") { _ = try IDX.read("/nonexistent/t10k-images-idx3-ubyte") }
-        let bad = temporaryPath("bad-idx1-ubyte")
+        let bad = try TemporaryDirectory.path("bad-idx1-ubyte", tag: "reader-fuzz")
         try Data([0, 0, 8, 1, 0, 0, 0, 9]).write(to: URL(fileURLWithPath: bad))
         expectError(.data, mentioning: bad) { _ = try IDX.read(bad) }
     }
 
     /// gzip(1) as an independent writer of the test streams.
     func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let input = temporaryPath("plain")
+        let input = try TemporaryDirectory.path("plain", tag: "reader-fuzz")
         try Data(bytes).write(to: URL(fileURLWithPath: input))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/gzip")
