@@ -34,9 +34,9 @@ import TestSupport
             #expect(try String(contentsOfFile: dir + "/mpi\(ranks).csv", encoding: .utf8)
                     == String(contentsOfFile: dir + "/one.csv", encoding: .utf8))
             // The ranks really shared the work (the sidecar records how many took part) …
-            let sidecar = try JSONSerialization.jsonObject(
-                with: Data(contentsOf: URL(fileURLWithPath: dir + "/mpi\(ranks).json"))) as? [String: Any]
-            #expect(sidecar?["ranks"] as? Int == ranks)
+            let timing = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: dir + "/mpi\(ranks).run.json"))) as? [String: Any]
+            #expect(timing?["ranks"] as? Int == ranks)
             // … and only rank 0 writes: no stray temporary files, no leftover checkpoint.
             let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
             #expect(files.allSatisfy { $0.hasSuffix(".csv") || $0.hasSuffix(".json") }, "\(files)")
@@ -59,7 +59,7 @@ import TestSupport
         let r = try runMPI(ranks: 2, ["percolation", "sweep", "--dim", "0", "--size", "4", "--trials", "2",
                                       "--points", "3", "--pmin", "0", "--pmax", "1", "--output", "/tmp/never.csv"])
         #expect(r.status != 0)
-        #expect(r.stderr.contains("dimension must be at least 1"))
+        #expect(r.stderr.contains("--dim must be at least 1 (got 0)"))
     }
 
     @Test(.enabled(if: TestEnvironment.runs(needing: MPITests.mpirun != nil), "OpenMPI's mpirun is not installed"))
