@@ -45,7 +45,9 @@ public struct FileSnapshot: Sendable {
 
     public init(_ paths: [String]) {
         var contents: [String: [UInt8]?] = [:]
-        for p in paths { contents[p] = FileManager.default.contents(atPath: p).map { [UInt8]($0) } }
+        // updateValue, not subscript assignment: assigning nil would drop the key, and a file that
+        // did not exist before would then never be reported as new.
+        for p in paths { contents.updateValue(FileManager.default.contents(atPath: p).map { [UInt8]($0) }, forKey: p) }
         self.contents = contents
     }
 
