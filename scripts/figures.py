@@ -562,6 +562,57 @@ def roc():
 # Parameter space
 
 
+def input_strips():
+    """Image strips A, B, B', C and B'-B for the pairs path_profiles.png shows, and one real-adversarial pair."""
+    import numpy as np
+    sources = [("input_pairs_real", "trained MLP, real pair"),
+               ("input_pairs_synthetic", "trained MLP, synthetic pair"),
+               ("resnet_untrained_bypass", "untrained ResNet-18, synthetic pair"),
+               ("input_adversarial", "trained MLP, real-adversarial pair (C = X)")]
+    strips = []
+    for name, label in sources:
+        rows = read(f"{name}_strips.csv", required=False)
+        path = os.path.join(RESULTS, f"{name}_strips.npy")
+        if not rows or not os.path.exists(path):
+            continue
+        images = np.load(path)
+        pairs = []
+        for r in rows:
+            if r["pair"] not in pairs:
+                pairs.append(r["pair"])
+        for k, pair in enumerate(pairs):
+            info = [r for r in rows if r["pair"] == pair]
+            strips.append((label, pair, info, images[k]))
+    if not strips:
+        raise Skip("no *_strips.csv / *_strips.npy")
+    fig, axes = plt.subplots(len(strips), 5, figsize=(9.5, 2.05 * len(strips)), squeeze=False)
+    for row, (label, pair, info, imgs) in zip(axes, strips):
+        # Pixels in [0, 1] are shown as they are; otherwise (unconstrained synthetic inputs) the
+        # strip's four images share one min-max scale.
+        lo, hi = float(imgs[:4].min()), float(imgs[:4].max())
+        if lo >= 0 and hi <= 1:
+            lo, hi = 0.0, 1.0
+        for j in range(4):
+            img = (imgs[j] - lo) / ((hi - lo) or 1.0)
+            a = img[0] if img.shape[0] == 1 else np.moveaxis(img, 0, -1)
+            row[j].imshow(a, cmap="gray" if img.shape[0] == 1 else None, vmin=0, vmax=1)
+            row[j].set_xticks([])
+            row[j].set_yticks([])
+            r = info[j]
+            row[j].set_title(f"{r['image']}: CE {num(r, 'loss'):.3g}, pred {r['predicted']}", fontsize=7.5)
+        diff = imgs[2] - imgs[1]
+        lim = float(np.max(np.abs(diff))) or 1e-12
+        d = diff[0] if diff.shape[0] == 1 else diff.mean(axis=0)
+        row[4].imshow(d, cmap="RdBu_r", vmin=-lim, vmax=lim)
+        row[4].set_xticks([])
+        row[4].set_yticks([])
+        row[4].set_title(f"B'-B (max |.| {lim:.2g})", fontsize=7.5)
+        row[0].set_ylabel(f"{label}\npair {pair}, class {info[0]['class']}", fontsize=7)
+    caption(fig, "Inputs along the paths: endpoints A and C, the straight path's barrier point B, the bypass point B' "
+                 "and B'-B on a diverging map (images in [0, 1] as they are, others min-max scaled per strip; *_strips.csv/.npy)")
+    save(fig, "input_strips.png")
+
+
 def star_profiles():
     """Loss and accuracy along direct segments and two-piece paths through a star center."""
     rows = read("params_star_profiles.csv")
@@ -918,7 +969,7 @@ def connectivity_prediction():
 
 
 FIGURES_LIST = [thresholds, percolation_curves, lattice_vs_iid, lattice_growth, family_survival, connectivity_prediction,
-                lattice_certificates, training_curves, path_profiles, adversarial_boxplots, roc,
+                lattice_certificates, training_curves, path_profiles, input_strips, adversarial_boxplots, roc,
                 star_profiles, star_barriers, star_trace, geodesic_tradeoff, teacher_student, resnet_barrier_evolution,
                 resnet_untrained_bypass]
 

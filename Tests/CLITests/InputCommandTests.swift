@@ -93,4 +93,32 @@ import TestSupport
         #expect(a.status != 0 && a.stderr.hasPrefix("modelattice: error") && a.stderr.split(separator: "\n").count == 1)
         #expect(!FileManager.default.fileExists(atPath: dir + "/bad2.csv"))
     }
+
+    /// `--protocol`: an unknown name lists the valid ones; a flag that contradicts the named preset
+    /// is rejected naming the flag; flags the preset does not fix are accepted beside it.
+    @Test func protocolNamesAreCheckedAndPresetsCannotBeContradicted() throws {
+        let dir = Self.fixture
+        let model = ["--model", dir + "/mlp.safetensors", "--dataset", "synthetic"]
+        let unknown = try CLI.run(["input", "pairs"] + model + ["--protocol", "vrabel2023", "--output", dir + "/p.csv"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("unknown protocol 'vrabel2023' (valid: modelattice, vrabel2024)"), "\(unknown.stderr)")
+        #expect(unknown.stderr.split(separator: "\n").count == 1)
+        let points = try CLI.run(["input", "pairs"] + model + ["--protocol", "vrabel2024", "--points", "250", "--output", dir + "/p.csv"])
+        #expect(points.status == 64 && points.stderr.contains("--points contradicts protocol vrabel2024, which fixes it at 1000 (got 250)"),
+                "\(points.stderr)")
+        let early = try CLI.run(["input", "pairs"] + model + ["--protocol", "modelattice", "--bypass", "--no-early-stop", "--output", dir + "/p.csv"])
+        #expect(early.status == 64 && early.stderr.contains("--no-early-stop contradicts protocol modelattice"), "\(early.stderr)")
+        let attack = try CLI.run(["input", "adversarial"] + model + ["--protocol", "vrabel2024", "--attack", "pgd", "--output", dir + "/p.csv"])
+        #expect(attack.status == 64 && attack.stderr.contains("--attack contradicts protocol vrabel2024"), "\(attack.stderr)")
+        let pairs = try CLI.run(["input", "adversarial"] + model + ["--protocol", "vrabel2024", "--pairs", "10", "--output", dir + "/p.csv"])
+        #expect(pairs.status == 64 && pairs.stderr.contains("--pairs contradicts protocol vrabel2024, which fixes it at 70 (got 10)"), "\(pairs.stderr)")
+        let claims = try CLI.run(["claims", "--protocol", "nope", "--output", dir + "/c.csv"])
+        #expect(claims.status == 64 && claims.stderr.contains("valid: modelattice, vrabel2024"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/p.csv"))
+        // Flags the preset leaves alone (here --pairs) run under it, and the sidecar records the protocol.
+        let run = try CLI.run(["input", "pairs"] + model + ["--protocol", "vrabel2024", "--pairs", "2", "--points", "1000",
+                              "--seed", "4", "--output", dir + "/pv.csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let sidecar = try String(contentsOfFile: dir + "/pv.json", encoding: .utf8)
+        #expect(sidecar.contains("\"protocol\" : \"vrabel2024\"") || sidecar.contains("\"protocol\":\"vrabel2024\""), "\(sidecar.prefix(400))")
+    }
 }

@@ -68,6 +68,34 @@ import Testing
         #expect(FileManager.default.contents(atPath: out) == FileManager.default.contents(atPath: Self.directory + "/pairs1.csv"))
     }
 
+    /// Image strips (issue 14 item 6): the pairs with the largest straight gaps, their images
+    /// recomputed from the pairs' seeds: A and C give the table's endpoint losses, B the barrier.
+    @Test func imageStripsRecomputeTheLargestGapPairs() throws {
+        var c = InputPairsExperiment.Configuration()
+        (c.network, c.data, c.pairs, c.points, c.bypass, c.imageStrips) = (Self.network, Self.data, 6, 20, true, 2)
+        c.bypassSettings.pointsPerSegment = 20
+        let out = Self.directory + "/strip_pairs.csv", strips = Self.directory + "/strips.csv", npy = Self.directory + "/strips.npy"
+        try ExperimentRunner.run(InputPairsExperiment(), c, outputs: ExperimentOutputs(["table": out, "strips": strips, "strip_images": npy]),
+                                 settings: settings(seed: 5))
+        let rows = try csv(out).dropFirst().map { $0 }
+        let gaps = rows.map { Double($0[6])! }
+        let chosen = ImageStrip.largestGaps(gaps, count: 2)
+        #expect(chosen.count == 2 && gaps[chosen[0]] >= gaps[chosen[1]] && gaps.allSatisfy { $0 <= gaps[chosen[0]] })
+        let info = try csv(strips)
+        #expect(info[0] == ImageStrip.columns && info.count == 1 + 2 * 4)
+        for (j, pair) in chosen.enumerated() {
+            let r = Array(info[(1 + 4 * j)...(4 + 4 * j)])
+            #expect(r.map { $0[0] } == Array(repeating: String(pair), count: 4) && r.map { $0[2] } == ImageStrip.imageNames)
+            #expect(r[0][1] == rows[pair][1])
+            func close(_ x: Double, _ y: Double) -> Bool { abs(x - y) <= 1e-6 * max(1, abs(y)) }
+            #expect(close(Double(r[0][3])!, Double(rows[pair][3])!) && close(Double(r[3][3])!, Double(rows[pair][4])!))
+            #expect(close(Double(r[1][3])!, Double(rows[pair][5])!))            // B is the straight path's argmax
+            #expect(r[0][4] == rows[pair][1] && r[3][4] == rows[pair][1])      // real endpoints are correctly classified
+        }
+        let images = try NPYArray.read(from: npy)
+        #expect(images.shape == [2, 4, 1, 28, 28] && images.dtype == .float32)
+    }
+
     @Test func adversarialRowsShareTheirReference() throws {
         var c = InputAdversarialExperiment.Configuration()
         (c.network, c.data, c.attack, c.pairs, c.points) = (Self.network, Self.data, .pgd, 4, 16)

@@ -63,6 +63,8 @@ public struct ClaimsExperiment: Experiment {
         public var attackIterations = 1024
         public var attackDeviationWeight = 0.1
         public var attackTVWeight = 1e-8
+        /// Targeted attack: keep pixels in [0, 1] after every step (ours; the seed paper's attack does not clip).
+        public var attackClipsPixels = true
         /// Feature visualization of the synthetic inputs: Adam learning rate, at most this many steps, stop at CE below the threshold.
         public var synthesisLearningRate = 0.05
         public var synthesisIterations = 8192
@@ -73,6 +75,9 @@ public struct ClaimsExperiment: Experiment {
         public var untrainedRounds = 2
         /// Bootstrap resamples over pairs within a replicate.
         public var resamples = 1000
+        /// A named protocol fixing the attack, bypasses, rounds, points and synthesis (nil: ours, all adjustable).
+        /// The statistics are this experiment's own under either protocol (every drawn pair is used).
+        public var `protocol`: ConnectivityProtocol? = nil
         public init() {}
     }
 
@@ -111,6 +116,7 @@ public struct ClaimsExperiment: Experiment {
         guard c.gapThreshold >= 0, c.resamples >= 1, c.untrainedRounds >= 1 else {
             throw ModeLatticeError.invalid("resamples", "needs ε ≥ 0, at least 1 resample and 1 bypass round")
         }
+        try c.validatePreset()
         for a in c.architectures where a.dataset == .synthetic {
             throw ModeLatticeError.invalid("architectures", "dataset of \(a.arch) must be fashion-mnist or fashion-mnist-3x32x32 (got synthetic)")
         }
@@ -191,7 +197,7 @@ public struct ClaimsExperiment: Experiment {
         attack.iterations = c.attackIterations
         attack.deviationWeight = c.attackDeviationWeight
         attack.tvWeight = c.attackTVWeight
-        attack.box = InputBox(lower: 0, upper: 1)
+        attack.box = c.attackClipsPixels ? InputBox(lower: 0, upper: 1) : nil
         var bypass = c.trainedBypass
         bypass.pointsPerSegment = c.points
         return try (0..<c.pairs).map { i in
@@ -260,5 +266,39 @@ struct ClaimImagePool: Sendable {
     func draw(_ c: Int, rng: RandomGenerator, excluding: Set<Int> = []) -> Int {
         let candidates = byClass[c].filter { !excluding.contains($0) }
         return candidates[rng.uniformInt(candidates.count)]
+    }
+}
+
+/// Protocol presets of the claims: the targeted attack, the trained (projected) and untrained (free)
+/// bypasses with their rounds, the barrier points (``ConnectivityProtocol/statisticsBarrierPoints``)
+/// and the synthesis of untrained inputs.
+extension ClaimsExperiment.Configuration: ProtocolConfigurable {
+    public func applyingPreset(_ p: ConnectivityProtocol) -> Self {
+        var c = self
+        c.protocol = p
+        let a = p.targetedAttack
+        (c.attackLearningRate, c.attackIterations, c.attackDeviationWeight) = (a.learningRate, a.iterations, a.deviationWeight)
+        (c.attackTVWeight, c.attackClipsPixels) = (a.tvWeight, a.box != nil)
+        c.points = p.statisticsBarrierPoints
+        (c.trainedBypass, c.untrainedBypass, c.untrainedRounds) = (p.bypass, p.untrainedBypass, p.untrainedBypassRounds)
+        let fv = p.featureVisualization
+        (c.synthesisLearningRate, c.synthesisIterations, c.synthesisLossThreshold) = (fv.learningRate, fv.iterations, fv.lossThreshold)
+        return c
+    }
+
+    public func presetFields(_ p: ConnectivityProtocol) throws -> [(field: String, fixed: JSONValue, got: JSONValue)] {
+        let f = applyingPreset(p)
+        return [try presetField("points", f.points, points),
+                try presetField("attackLearningRate", f.attackLearningRate, attackLearningRate),
+                try presetField("attackIterations", f.attackIterations, attackIterations),
+                try presetField("attackDeviationWeight", f.attackDeviationWeight, attackDeviationWeight),
+                try presetField("attackTVWeight", f.attackTVWeight, attackTVWeight),
+                try presetField("attackClipsPixels", f.attackClipsPixels, attackClipsPixels),
+                try presetField("trainedBypass", f.trainedBypass, trainedBypass),
+                try presetField("untrainedBypass", f.untrainedBypass, untrainedBypass),
+                try presetField("untrainedRounds", f.untrainedRounds, untrainedRounds),
+                try presetField("synthesisLearningRate", f.synthesisLearningRate, synthesisLearningRate),
+                try presetField("synthesisIterations", f.synthesisIterations, synthesisIterations),
+                try presetField("synthesisLossThreshold", f.synthesisLossThreshold, synthesisLossThreshold)]
     }
 }

@@ -42,6 +42,8 @@ public struct BarrierEvolutionExperiment: Experiment {
         public var bypassRounds = 2
         /// Bypass settings (the untrained-network preset; its pointsPerSegment must equal `points`).
         public var bypassSettings = BypassSettings.untrained
+        /// Untrained pairs with the largest straight-line gaps whose A, B, B′, C are written as image strips (0: none).
+        public var imageStrips = 0
         public init() {}
 
         /// The checkpoints, sorted, without repeats.
@@ -52,8 +54,11 @@ public struct BarrierEvolutionExperiment: Experiment {
     public static let revision = 1
     public static let columns = ["batch", "class", "pair", "barrier_max", "barrier_gap"]
     /// `bypass`: the untrained network's pairs, straight and bent.
+    /// `strips`: loss and predicted class of A, B, B′, C of the untrained image-strip pairs (images in
+    /// the `strip_images` file, .npy float32 [strips, 4, C, H, W]).
     public static let extraTables = ["bypass": ["pair", "class", "barrier_max", "barrier_gap", "bypass_barrier_max",
-                                                "bypass_barrier_gap", "bypass_deviation", "bypass_steps", "bypass_status"]]
+                                                "bypass_barrier_gap", "bypass_deviation", "bypass_steps", "bypass_status"],
+                                     "strips": ImageStrip.columns]
 
     public init() {}
 
@@ -98,6 +103,7 @@ public struct BarrierEvolutionExperiment: Experiment {
             throw ModeLatticeError.invalid("featureVisualization.iterations", "must be at least 0 (got \(c.featureVisualization.iterations))")
         }
         guard c.bypassRounds >= 1 else { throw ModeLatticeError.invalid("bypassRounds", "must be at least 1 (got \(c.bypassRounds))") }
+        guard c.imageStrips >= 0 else { throw ModeLatticeError.invalid("imageStrips", "must be at least 0 (got \(c.imageStrips))") }
         guard c.bypassSettings.pointsPerSegment == c.points else {
             throw ModeLatticeError.invalid("bypassSettings", "must have pointsPerSegment equal to points (got \(c.bypassSettings.pointsPerSegment) and \(c.points))")
         }
@@ -134,6 +140,17 @@ public struct BarrierEvolutionExperiment: Experiment {
     }
 
     public func run(_ u: Int, index: Int, _ c: Configuration, _ setup: Setup, _ settings: RunSettings) throws -> Outcome {
+        let (k, a, b, linear) = try pair(u, c, setup, settings)
+        let classifier = setup.classifiers[u / (setup.classes * c.pairsPerClass)]
+        guard c.bypass && setup.marks[u / (setup.classes * c.pairsPerClass)] == 0 else { return Outcome(linear: linear) }
+        let r = try BarrierBypass.run(classifier: classifier, from: a, to: b, target: k, settings: c.bypassSettings,
+                                      rounds: c.bypassRounds)
+        return Outcome(linear: linear, bypass: BypassRow(barrier: r.barrier, deviation: r.deviation,
+                                                         steps: r.points.map(\.steps).max() ?? 0, status: r.status))
+    }
+
+    /// Unit `u`'s class, synthetic endpoints and straight barrier (from its own seed).
+    func pair(_ u: Int, _ c: Configuration, _ setup: Setup, _ settings: RunSettings) throws -> (Int, [Float], [Float], Barrier) {
         let perMark = setup.classes * c.pairsPerClass
         let m = u / perMark, i = u % perMark, mark = setup.marks[m]
         let classifier = setup.classifiers[m]
@@ -142,12 +159,17 @@ public struct BarrierEvolutionExperiment: Experiment {
         let k = i / c.pairsPerClass
         let a = try c.featureVisualization.synthesize(classifier: classifier, target: k, rng: rng).input
         let b = try c.featureVisualization.synthesize(classifier: classifier, target: k, rng: rng).input
-        let linear = try classifier.linearBarrier(from: a, to: b, target: k, points: c.points).barrier
-        guard c.bypass && mark == 0 else { return Outcome(linear: linear) }
-        let r = try BarrierBypass.run(classifier: classifier, from: a, to: b, target: k, settings: c.bypassSettings,
-                                      rounds: c.bypassRounds)
-        return Outcome(linear: linear, bypass: BypassRow(barrier: r.barrier, deviation: r.deviation,
-                                                         steps: r.points.map(\.steps).max() ?? 0, status: r.status))
+        return (k, a, b, try classifier.linearBarrier(from: a, to: b, target: k, points: c.points).barrier)
+    }
+
+    /// The image strip of unit `u` at the untrained checkpoint: A, B, the first-round bypass point B′, C.
+    func strip(_ u: Int, _ c: Configuration, _ setup: Setup, _ settings: RunSettings) throws -> ImageStrip {
+        let (k, a, b, linear) = try pair(u, c, setup, settings)
+        let classifier = setup.classifiers[u / (setup.classes * c.pairsPerClass)]
+        let point = c.bypass ? try BarrierBypass.run(classifier: classifier, from: a, to: b, target: k, settings: c.bypassSettings,
+                                                     rounds: c.bypassRounds).points.first?.point : nil
+        return try ImageStrip.make(pair: u % (setup.classes * c.pairsPerClass), pairClass: k, a: a, c: b, barrier: linear,
+                                   bypassPoint: point, classifier: classifier)
     }
 
     public func products(_ outcomes: [Outcome], _ c: Configuration, _ setup: Setup, _ settings: RunSettings) throws -> ExperimentProducts {
@@ -178,6 +200,15 @@ public struct BarrierEvolutionExperiment: Experiment {
         }
         var tables = [ExperimentProducts.mainRole: table]
         if c.bypass { tables["bypass"] = bypassTable }
-        return ExperimentProducts(tables: tables, notes: notes)
+        var products = ExperimentProducts(tables: tables, notes: notes)
+        if c.imageStrips > 0, let first = setup.marks.firstIndex(of: 0) {
+            let units = Array((first * perMark)..<((first + 1) * perMark))
+            let chosen = ImageStrip.largestGaps(units.map { outcomes[$0].linear.barrierGap }, count: c.imageStrips)
+            let strips = try chosen.map { try strip(units[$0], c, setup, settings) }
+            let (t, npy) = ImageStrip.products(strips, imageShape: setup.classifiers[first].model.inputShape)
+            products.tables["strips"] = t
+            products.files["strip_images"] = npy
+        }
+        return products
     }
 }

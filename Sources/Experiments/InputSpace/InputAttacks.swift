@@ -10,7 +10,7 @@ public enum AttackKind: String, CaseIterable, Sendable, Codable {
 /// Attack settings, library presets included (so a changed preset changes the fingerprint):
 /// the targeted attack minimizes CE(x, t) + w·mean((x − S)²) + λ_tv·TV(x − S) by Adam and stops
 /// once CE falls below the reference's; FGSM and PGD work in the L∞ ball of radius ε. Pixels are
-/// kept in [0, 1] by every attack.
+/// kept in [0, 1] by every attack (the targeted one unless `targetedClipsPixels` is off).
 public struct AttackSettings: Codable, Sendable, Equatable {
     /// L∞ radius ε of FGSM and PGD (pixels in [0, 1]).
     public var epsilon = 0.1
@@ -26,6 +26,8 @@ public struct AttackSettings: Codable, Sendable, Equatable {
     public var targetedDeviationWeight = TargetedAttack().deviationWeight
     /// Targeted attack: weight λ_tv of the total variation of the deviation.
     public var targetedTVWeight = TargetedAttack().tvWeight
+    /// Targeted attack: keep pixels in [0, 1] after every step (ours; the seed paper's attack does not clip).
+    public var targetedClipsPixels = true
 
     public init() {}
 
@@ -49,7 +51,7 @@ public struct AttackSettings: Codable, Sendable, Equatable {
             a.iterations = targetedIterations
             a.deviationWeight = targetedDeviationWeight
             a.tvWeight = targetedTVWeight
-            a.box = box
+            a.box = targetedClipsPixels ? box : nil
             return try a.run(classifier: classifier, source: source, target: target, stopLoss: stopLoss)
         case .fgsm:
             var a = FGSMAttack(epsilon: epsilon)
@@ -60,5 +62,16 @@ public struct AttackSettings: Codable, Sendable, Equatable {
             a.box = box
             return try a.run(classifier: classifier, source: source, goal: .targeted(target))
         }
+    }
+}
+
+extension AttackSettings {
+    /// These settings with the targeted attack of protocol `p` (learning rate, steps, penalties, clipping).
+    public func withTargetedAttack(of p: ConnectivityProtocol) -> AttackSettings {
+        var s = self
+        let a = p.targetedAttack
+        (s.targetedLearningRate, s.targetedIterations) = (a.learningRate, a.iterations)
+        (s.targetedDeviationWeight, s.targetedTVWeight, s.targetedClipsPixels) = (a.deviationWeight, a.tvWeight, a.box != nil)
+        return s
     }
 }

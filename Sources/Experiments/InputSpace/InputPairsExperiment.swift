@@ -35,6 +35,10 @@ public struct InputPairsExperiment: Experiment {
         public var rounds = 1
         /// Feature visualization of synthetic inputs.
         public var featureVisualization = FeatureVisualization()
+        /// A named protocol fixing the bypass, rounds, points and synthesis (nil: ours, all adjustable).
+        public var `protocol`: ConnectivityProtocol? = nil
+        /// Pairs with the largest straight-line gaps whose A, B, B′, C are written as image strips (0: none).
+        public var imageStrips = 0
         public init() {}
     }
 
@@ -43,7 +47,9 @@ public struct InputPairsExperiment: Experiment {
     public static let columns = ["pair", "class", "kind", "loss_a", "loss_c", "barrier_max", "barrier_gap",
                                  "bypass_barrier_max", "bypass_barrier_gap", "bypass_deviation", "bypass_status"]
     /// `profiles`: the loss curves in long format (path linear or bypass).
-    public static let extraTables = ["profiles": ["pair", "path", "alpha", "loss"]]
+    /// `strips`: loss and predicted class of A, B, B′, C of the image-strip pairs (images in the
+    /// `strip_images` file, .npy float32 [strips, 4, C, H, W]).
+    public static let extraTables = ["profiles": ["pair", "path", "alpha", "loss"], "strips": ImageStrip.columns]
 
     public init() {}
 
@@ -71,7 +77,11 @@ public struct InputPairsExperiment: Experiment {
         guard c.pairs >= 1 else { throw ModeLatticeError.invalid("pairs", "must be at least 1 (got \(c.pairs))") }
         try InputTables.validatePoints(c.points)
         guard c.rounds >= 1 else { throw ModeLatticeError.invalid("rounds", "must be at least 1 (got \(c.rounds))") }
+        guard c.imageStrips >= 0 && c.imageStrips <= c.pairs else {
+            throw ModeLatticeError.invalid("imageStrips", "must be in 0...pairs (got \(c.imageStrips))")
+        }
         if let k = c.onlyClass, k < 0 { throw ModeLatticeError.invalid("onlyClass", "must be a class index of the model (got \(k))") }
+        try c.validatePreset()
         guard c.bypassSettings.pointsPerSegment == c.points else {
             throw ModeLatticeError.invalid("bypassSettings", "must have pointsPerSegment equal to points (got \(c.bypassSettings.pointsPerSegment) and \(c.points))")
         }
@@ -147,8 +157,32 @@ public struct InputPairsExperiment: Experiment {
                 for (alpha, loss) in zip(p.alphas, p.losses) { curves.append([.int(i), "bypass", .double(alpha), .double(loss)]) }
             }
         }
-        return ExperimentProducts(tables: [ExperimentProducts.mainRole: table, "profiles": curves],
-                                  notes: Self.summary(outcomes, bypass: c.bypass))
+        var products = ExperimentProducts(tables: [ExperimentProducts.mainRole: table, "profiles": curves],
+                                          notes: Self.summary(outcomes, bypass: c.bypass))
+        if c.imageStrips > 0 {
+            let chosen = ImageStrip.largestGaps(outcomes.map(\.linear.barrierGap), count: c.imageStrips)
+            let strips = try chosen.map { try strip($0, c, setup, settings) }
+            let (t, npy) = ImageStrip.products(strips, imageShape: setup.images.dataset.shape)
+            products.tables["strips"] = t
+            products.files["strip_images"] = npy
+        }
+        return products
+    }
+
+    /// The image strip of pair `i`, recomputed from its seed exactly as ``run(_:index:_:_:_:)`` made
+    /// it: endpoints, straight barrier and (with `bypass`) the first-round bypass point.
+    func strip(_ i: Int, _ c: Configuration, _ setup: Setup, _ settings: RunSettings) throws -> ImageStrip {
+        let rng = try RandomGenerator(algorithm: settings.generator, seed: SeedSequence.derive(settings.seed, stream: "input-pairs", index: i))
+        let k = setup.classes[i % setup.classes.count]
+        let classifier = setup.images.classifier
+        let (a, cInput) = try Self.endpoints(c, images: setup.images, pairClass: k, rng: rng)
+        let barrier = try classifier.linearBarrier(from: a, to: cInput, target: k, points: c.points).barrier
+        var point: [Float]? = nil
+        if c.bypass {
+            point = try BarrierBypass.run(classifier: classifier, from: a, to: cInput, target: k,
+                                          settings: c.bypassSettings, rounds: c.rounds).points.first?.point
+        }
+        return try ImageStrip.make(pair: i, pairClass: k, a: a, c: cInput, barrier: barrier, bypassPoint: point, classifier: classifier)
     }
 
     /// Summary lines (sidecar notes): gap statistics and bypass success.
@@ -174,5 +208,29 @@ public struct InputPairsExperiment: Experiment {
         let met = outcomes.filter { $0.bypassStatus == .met }.count
         lines.append("bypass: \(met) pairs met the stopping criterion, \(capped) hit the step cap (best path seen kept), \(outcomes.count - met - capped) had no barrier to bend")
         return lines
+    }
+}
+
+/// Protocol presets of pairs: the bypass of the configuration's mode (projected: trained networks,
+/// one round; free: untrained networks, ``ConnectivityProtocol/untrainedBypassRounds`` rounds),
+/// the points per path and segment, and the feature visualization of synthetic inputs.
+extension InputPairsExperiment.Configuration: ProtocolConfigurable {
+    public func applyingPreset(_ p: ConnectivityProtocol) -> Self {
+        var c = self
+        c.protocol = p
+        c.points = p.pairBarrierPoints
+        c.bypassSettings = bypassSettings.mode == .projected ? p.bypass : p.untrainedBypass
+        c.bypassSettings.pointsPerSegment = c.points
+        c.rounds = bypassSettings.mode == .projected ? 1 : p.untrainedBypassRounds
+        c.featureVisualization = p.featureVisualization
+        return c
+    }
+
+    public func presetFields(_ p: ConnectivityProtocol) throws -> [(field: String, fixed: JSONValue, got: JSONValue)] {
+        let fixed = applyingPreset(p)
+        return [try presetField("points", fixed.points, points),
+                try presetField("rounds", fixed.rounds, rounds),
+                try presetField("bypassSettings", fixed.bypassSettings, bypassSettings),
+                try presetField("featureVisualization", fixed.featureVisualization, featureVisualization)]
     }
 }

@@ -33,7 +33,16 @@ public struct RegisteredExperiment: Sendable {
     /// The configuration of `E` given by `overrides` over its defaults. A field that `E` does not
     /// have, or a value of the wrong type, is a data error naming it.
     public static func configuration<E: Experiment>(_ type: E.Type, _ overrides: JSONValue) throws -> E.Configuration {
-        let defaults = try JSONValue(encoding: E.Configuration())
+        // A configuration that names a protocol is laid over that protocol's preset, not over init().
+        var base = E.Configuration()
+        if let presets = E.Configuration.self as? any ProtocolConfigurable.Type {
+            do {
+                if let preset = try presets.presetDefaults(for: overrides) as? E.Configuration { base = preset }
+            } catch {
+                throw ModeLatticeError.data("\(E.identifier): invalid configuration: \(DecodingDescription.describe(error))")
+            }
+        }
+        let defaults = try JSONValue(encoding: base)
         let merged = defaults.overlaid(with: overrides)
         let configuration: E.Configuration
         do { configuration = try merged.decode(E.Configuration.self) } catch {

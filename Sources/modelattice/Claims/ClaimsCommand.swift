@@ -20,6 +20,7 @@ struct ClaimsCommand: ParsableCommand {
     @Option(help: "Output claims table (.csv; sidecars beside it).") var output: String?
     @Option(help: "Per-replicate table with bootstrap intervals over pairs.") var replicatesOutput: String?
     @Option(help: "Print the README claims table of this claims.csv and exit.") var markdown: String?
+    @OptionGroup var preset: ProtocolOption
     @OptionGroup var options: RunOptions
 
     func run() throws {
@@ -31,7 +32,7 @@ struct ClaimsCommand: ParsableCommand {
             return
         }
         guard let output else { throw ValidationError("--output is required (or --markdown CSV).") }
-        var c = Experiment.Configuration()
+        var c = try preset.applied(to: Experiment.Configuration())
         if let replicates { c.replicates = replicates }
         if !arch.isEmpty {
             c.architectures = arch.map { Experiment.Architecture($0, $0.hasPrefix("resnet") ? .fashionMNIST32 : .fashionMNIST) }

@@ -24,14 +24,17 @@ struct InputAdversarialCommand: ParsableCommand {
     @Option(help: "Points per straight path (default \(Experiment.Configuration().points)).") var points: Int?
     @Option(name: .customLong("class"), help: "Use only this target class (default: classes in turn).") var onlyClass: Int?
     @Option(help: "Output table (.csv; a JSON sidecar is written beside it).") var output: String
+    @OptionGroup var preset: ProtocolOption
     @OptionGroup var options: RunOptions
 
     func run() throws {
         var c = Experiment.Configuration()
-        (c.network, c.data, c.attack, c.attackSettings, c.onlyClass) = (network.source, data.source, attack, attackOptions.settings, onlyClass)
+        (c.network, c.data, c.attackSettings, c.onlyClass) = (network.source, data.source, attackOptions.settings, onlyClass)
+        c = try preset.applied(to: c)
+        c.attack = attack
         c.pairs = pairs ?? c.pairs
         c.points = points ?? c.points
-        try CommandErrors.naming(AttackOptions.flags.merging(["pairs": "--pairs"]) { $1 }) {
+        try CommandErrors.naming(AttackOptions.flags.merging(["pairs": "--pairs", "attack": "--attack"]) { $1 }) {
             try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(table: output), settings: options.settings)
         }
     }

@@ -32,19 +32,21 @@ struct InputPairsCommand: ParsableCommand {
     @Flag(help: "Bypass without early stop (all iterations).") var noEarlyStop = false
     @Option(help: "Output table (.csv; a JSON sidecar is written beside it).") var output: String
     @Option(help: "Also write loss curves in long format: pair,path,alpha,loss (path linear or bypass).") var profiles: String?
+    @OptionGroup var preset: ProtocolOption
     @OptionGroup var options: RunOptions
 
     func run() throws {
         var c = Experiment.Configuration()
         (c.network, c.data, c.kind, c.onlyClass, c.bypass) = (network.source, data.source, kind, onlyClass, bypass)
+        c.bypassSettings = bypassMode == .projected ? .trained : .untrained
+        c = try preset.applied(to: c)
         c.pairs = pairs ?? c.pairs
         c.points = points ?? c.points
         c.rounds = rounds ?? c.rounds
-        c.bypassSettings = bypassMode == .projected ? .trained : .untrained
         c.bypassSettings.pointsPerSegment = c.points
         if noEarlyStop { c.bypassSettings.earlyStop = false }
         try CommandErrors.naming(["pairs": "--pairs", "points": "--points", "rounds": "--rounds", "onlyClass": "--class",
-                                  "networks": "--networks"]) {
+                                  "networks": "--networks", "bypassSettings": "--no-early-stop"]) {
             try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(["table": output, "profiles": profiles].compactMapValues { $0 }),
                                      settings: options.settings)
         }
