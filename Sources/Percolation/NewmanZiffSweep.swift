@@ -93,17 +93,25 @@ public struct NewmanZiffSweep: Sendable {
     }
 
     /// Trial t's order of additions: a GSL-driven Fisher–Yates permutation of the sites, or of
-    /// the bond identifiers site·d + axis (see ``HypercubicLattice``). Shape [M].
+    /// the bond identifiers site·d + axis (see ``HypercubicLattice``). Shape [M]. The shuffle is
+    /// ``RandomGenerator/shuffle(_:)`` exactly (same draws, same permutation), with prefetching.
     public func additionOrder(trial: Int) throws -> [Int32] {
         let rng = try RandomGenerator(algorithm: generator, seed: trialSeed(trial))
+        var order: [Int32]
         switch kind {
         case .site:
-            return rng.permutation(lattice.siteCount)
+            let n = lattice.siteCount
+            order = [Int32](unsafeUninitializedCapacity: n) { buffer, count in
+                for i in 0..<n { buffer[i] = Int32(truncatingIfNeeded: i) }
+                count = n
+            }
         case .bond:
-            var bonds = lattice.bondIdentifiers()
-            rng.shuffle(&bonds)
-            return bonds
+            order = lattice.bondIdentifiers()
         }
+        order.withUnsafeMutableBufferPointer {
+            PrefetchingShuffle.shuffle($0.baseAddress!, count: $0.count, rng: rng)
+        }
+        return order
     }
 
     private func runTrial<S: ObservableSink>(_ trial: Int, sink: inout S) throws {
