@@ -32,9 +32,15 @@ public struct NewmanZiffSweep: Sendable {
     public let convolution: BinomialConvolution
 
     /// How many additions prefetching runs ahead of the current one. Measured (thread CPU time,
-    /// ns per added site, 2D L=1024 / 3D L=128): none 115 / 219, distance 8: 64 / 81, 16: 65 / 76,
-    /// 32: 65 / 78; also prefetching the neighbours' parents half-way made it slower (68 / 91).
+    /// ns per added site, 2D L=1024 / 3D L=128, quiet machine): none 115 / 219, distance 8: 64 / 81,
+    /// 16: 65 / 76, 32: 65 / 78.
     static let prefetchDistance = 16
+
+    /// How many additions ahead the neighbours' parent words are requested (their own words
+    /// arrived from the prefetch at ``prefetchDistance``). Measured on the loaded machine as
+    /// thread CPU time relative to the prefetching C sweep in the same run (`modelattice-bench
+    /// percolation`, 2D / 3D): without it 2.07 / 1.62, at distance 8: 1.70–1.75 / 1.56–1.62.
+    static let parentPrefetchDistance = 8
 
     public init(lattice: HypercubicLattice, kind: PercolationKind, probabilities: [Double],
                 seed: UInt64, generator: String? = nil) throws {

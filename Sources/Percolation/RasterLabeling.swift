@@ -18,8 +18,9 @@
 ///    they differ. W is kept modulo 2^b per axis (``WindingGroup``), with the b of the sweep's
 ///    union-find layout, so labeling and sweep report the same wrapping.
 /// 3. Flattening in increasing label order (a root gets the next cluster number, any other label
-///    its parent's, which is smaller and already final), then one pass over the sites rewriting
-///    provisional labels into cluster numbers and counting the cluster sizes.
+///    its parent's, which is smaller and already final); a cluster's size is the sum of the site
+///    counts of its labels, tallied during the scan. Only when site labels are asked for, one more
+///    pass rewrites each site's provisional label into its cluster number.
 ///
 /// Cluster numbers come out 0, 1, … in order of each cluster's first site in C order.
 enum RasterLabeling {
@@ -32,7 +33,7 @@ enum RasterLabeling {
             var wrapped: UInt32 = 0
             var summary = Summary()
             let labels = [Int32](unsafeUninitializedCapacity: n) { buffer, count in
-                summary = label(occupancy, lattice, windingBits, into: buffer.baseAddress!, wrapped: &wrapped)
+                summary = label(occupancy, lattice, windingBits, into: buffer.baseAddress!, rewrite: true, wrapped: &wrapped)
                 count = n
             }
             return summary.result(lattice: lattice, wrapped: wrapped, labels: labels)
@@ -40,7 +41,7 @@ enum RasterLabeling {
         let scratch = UnsafeMutablePointer<Int32>.allocate(capacity: n)
         defer { scratch.deallocate() }
         var wrapped: UInt32 = 0
-        let summary = label(occupancy, lattice, windingBits, into: scratch, wrapped: &wrapped)
+        let summary = label(occupancy, lattice, windingBits, into: scratch, rewrite: false, wrapped: &wrapped)
         return summary.result(lattice: lattice, wrapped: wrapped, labels: nil)
     }
 
@@ -82,15 +83,19 @@ enum RasterLabeling {
         }
     }
 
-    /// Writes each site's cluster number (−1 when empty) into `out` (shape [N]).
+    /// Labels into `out` (shape [N], −1 for an empty site): each site's cluster number when
+    /// `rewrite`, else its provisional label (scratch).
     private static func label(_ occupancy: UnsafePointer<UInt8>, _ lattice: HypercubicLattice, _ windingBits: Int,
-                              into out: UnsafeMutablePointer<Int32>, wrapped: inout UInt32) -> Summary {
+                              into out: UnsafeMutablePointer<Int32>, rewrite: Bool, wrapped: inout UInt32) -> Summary {
         let n = lattice.siteCount, d = lattice.dimension, side = lattice.side
         // Union-find over provisional labels: parent[l] ≤ l, roots point at themselves. At most
         // one label per occupied site; pages never touched are never committed.
         let parent = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        defer { parent.deallocate() }
+        // Sites that received each provisional label in the scan.
+        let tally = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        defer { parent.deallocate(); tally.deallocate() }
         var labelCount: Int32 = 0
+        var occupied = 0
 
         // Root of label l, halving the path on the way (parent[x] = parent[parent[x]]).
         @inline(__always) func find(_ l: Int32) -> Int32 {
@@ -122,10 +127,10 @@ enum RasterLabeling {
         for row in 0..<rows {
             var k = 0
             for a in 0..<(d - 1) where coordinate[a] > 0 { back[k] = lattice.strides[a]; k += 1 }
-            let base = row * side
+            let base = row &* side
             var left: Int32 = -1
             for x in 0..<side {
-                let i = base + x
+                let i = base &+ x
                 if occupancy[i] == 0 {
                     out[i] = -1
                     left = -1
@@ -133,19 +138,21 @@ enum RasterLabeling {
                 }
                 var label = left
                 for b in 0..<k {
-                    let j = i - back[b]
+                    let j = i &- back[b]
                     let lj = out[j]
                     if lj < 0 { continue }
                     if label < 0 { label = lj; continue }
                     // i − 1 and j − 1 occupied: j is already in the left neighbour's class.
-                    if left >= 0 && out[j - 1] >= 0 { continue }
+                    if left >= 0 && out[j &- 1] >= 0 { continue }
                     if lj != label { label = union(label, lj) }
                 }
                 if label < 0 {
                     label = labelCount
                     parent[Int(label)] = label
-                    labelCount += 1
+                    tally[Int(label)] = 0
+                    labelCount &+= 1
                 }
+                tally[Int(label)] &+= 1
                 out[i] = label
                 left = label
             }
@@ -211,39 +218,39 @@ enum RasterLabeling {
             }
         }
 
-        // Pass 3: cluster numbers by flattening, then sizes and final labels over the sites.
+        // Pass 3: cluster numbers by flattening (parent[l] becomes l's cluster number), sizes.
+        var summary = Summary()
         var clusters: Int32 = 0
         for l in 0..<labels {
             let p = Int(parent[l])
             if p == l {
                 parent[l] = clusters
                 clusters += 1
+                summary.sizes.append(0)
             } else {
                 parent[l] = parent[p]
             }
-        }
-        var summary = Summary()
-        summary.sizes = [Int](repeating: 0, count: Int(clusters))
-        var occupied = 0
-        summary.sizes.withUnsafeMutableBufferPointer { sizes in
-            for i in 0..<n {
-                let l = out[i]
-                if l < 0 { continue }
-                let c = parent[Int(l)]
-                out[i] = c
-                sizes[Int(c)] += 1
-                occupied += 1
-            }
+            summary.sizes[Int(parent[l])] += Int(tally[l])
+            occupied += Int(tally[l])
         }
         summary.occupied = occupied
         // Open boundaries: a cluster with sites on both faces of axis 0 spans.
         if !lattice.isPeriodic && clusters > 0 {
             let face = lattice.strides[0]
             var onFirstFace = [Bool](repeating: false, count: Int(clusters))
-            for i in 0..<face where out[i] >= 0 { onFirstFace[Int(out[i])] = true }
-            for i in (n - face)..<n where out[i] >= 0 && onFirstFace[Int(out[i])] {
+            for i in 0..<face where out[i] >= 0 { onFirstFace[Int(parent[Int(out[i])])] = true }
+            for i in (n - face)..<n where out[i] >= 0 && onFirstFace[Int(parent[Int(out[i])])] {
                 summary.spanning = true
                 break
+            }
+        }
+        // Site labels: provisional → cluster number, branch-free (an empty site reads parent[0]
+        // and keeps −1).
+        if rewrite && labels > 0 {
+            for i in 0..<n {
+                let l = out[i]
+                let c = parent[Int(max(l, 0))]
+                out[i] = l < 0 ? -1 : c
             }
         }
         return summary
