@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "Support", dependencies: ["CGSL", "COpenBLAS", "CMPI"]),
         // Header-only __builtin_prefetch wrapper for the Newman–Ziff sweep (Swift has no intrinsic).
         .target(name: "CPrefetch", path: "Sources/CPrefetch"),
+        // Bench only: the plain and prefetching Newman–Ziff sweeps in C that `modelattice-bench
+        // percolation` measures the sweep against (issue 17).
+        .target(name: "CSweepReference", path: "Sources/CSweepReference"),
         .target(name: "Percolation", dependencies: ["Support", "CGSL", "CPrefetch"]),
         .target(name: "NetworkCore", dependencies: ["Support", "CGSL", "COpenBLAS", "CZlib"]),
         .target(name: "Connectivity", dependencies: ["Support", "Percolation", "NetworkCore", "CGSL"]),
@@ -54,7 +57,8 @@ let package = Package(
             ]),
         .executableTarget(
             name: "modelattice-bench",
-            dependencies: ["Support", "Percolation", "NetworkCore", "Connectivity", "CGSL", "COpenBLAS"]),
+            dependencies: ["Support", "Percolation", "NetworkCore", "Connectivity", "CGSL", "COpenBLAS",
+                           "CSweepReference"]),
         // Helpers every test suite shares (temporary directories, CI prerequisites, gradient checks).
         .target(name: "TestSupport", dependencies: ["NetworkCore"], path: "Tests/TestSupport"),
         .testTarget(name: "SupportTests", dependencies: ["Support", "CGSL", "TestSupport"]),

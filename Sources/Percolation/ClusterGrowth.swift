@@ -13,8 +13,8 @@
 ///   missed only if its winding along every axis is a nonzero multiple of 2^b;
 /// - `spanning` (open): some cluster touches both faces of axis 0 (root flags 1 and 2).
 ///
-/// The sweep (random order, all neighbours) and the labeling of a given occupancy (raster order,
-/// already-visited neighbours only) call the same `link`, so both compute the same observables.
+/// The sweep adds sites (or bonds) in random order; the labeling of a given occupancy
+/// (``RasterLabeling``) computes the same observables with the same formulas and winding width.
 @usableFromInline
 struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup> {
     @usableFromInline var forest: UnionFind<Word, G>
@@ -112,28 +112,6 @@ struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>
             } else if g.periodic {
                 let j = i - step + g.spanSizes[a]
                 if forest.isPresent(j) { own = join(root: own.root, potential: own.potential, j, delta: g.minus[a]) }
-            }
-        }
-    }
-
-    /// Occupies site i, visited in raster (index) order, and joins it to its neighbours visited
-    /// before it: the − neighbour inside the lattice, and across a periodic boundary the +
-    /// neighbour of a site on the last row (which has index wrapped to the first row). Every
-    /// lattice bond between occupied sites is thus linked exactly once.
-    @inline(__always) @usableFromInline mutating func addSiteRaster(_ i: Int, occupancy: UnsafePointer<UInt8>) {
-        occupy(i)
-        if !geometry.periodic && forest.flags(ofRootWord: forest.words[i]) == 3 { spanning = true }
-        let g = geometry
-        var own: (root: Int, potential: UInt64) = (i, 0)
-        for a in stride(from: g.dimension - 1, through: 0, by: -1) {
-            let step = g.strides[a]
-            let r = a == 0 ? i : g.spans[a].remainder(i)
-            if r >= step {
-                if occupancy[i - step] != 0 { own = join(root: own.root, potential: own.potential, i - step, delta: 0) }
-            }
-            if g.periodic && r >= g.lastRowStart[a] {
-                let j = i + step - g.spanSizes[a]
-                if occupancy[j] != 0 { own = join(root: own.root, potential: own.potential, j, delta: g.plus[a]) }
             }
         }
     }

@@ -59,12 +59,11 @@ public struct LabelingResult: Sendable, Equatable {
     }
 }
 
-/// Cluster labeling by union-find over a raster scan (Hoshen & Kopelman, PRB 14, 3438, 1976, in
-/// the union-find form of Newman & Ziff): sites are visited in C order and each occupied site is
-/// joined to its already-visited occupied neighbours with the very `link` the Newman–Ziff sweep
-/// uses, so a labeled configuration and a sweep at the same occupancy report identical
-/// observables. Periodic boundaries are handled by also joining the last row of each axis to the
-/// first (with the winding of the crossing), which the sweep's union-find absorbs directly.
+/// Cluster labeling of a given occupancy by a two-pass raster scan with label equivalences
+/// (``RasterLabeling``: provisional labels, a union-find over labels, the periodic boundary bonds
+/// with Machta winding vectors, then flattening and sizes). It reports the sweep's observables with
+/// the sweep's formulas and the same winding width, so a labeled configuration and a sweep at the
+/// same occupancy agree (tests check both against an independent flood fill).
 public enum ClusterLabeling {
     /// Labels `occupied` (nonzero = occupied), shape [N] in C order of `lattice`.
     public static func label(occupied: UnsafeBufferPointer<UInt8>, lattice: HypercubicLattice,
@@ -77,8 +76,11 @@ public enum ClusterLabeling {
         guard occupied.count == lattice.siteCount, let base = occupied.baseAddress else {
             throw ModeLatticeError.data("occupancy has \(occupied.count) entries but \(lattice) has \(lattice.siteCount) sites")
         }
-        return try lattice.withClusterGrowth(LabelingVisitor(lattice: lattice, occupancy: base, siteLabels: siteLabels),
-                                             layout: layout)
+        let windingBits: Int
+        switch layout ?? ForestLayout.choose(lattice) {
+        case .narrow(let b), .wide(let b): windingBits = b
+        }
+        return RasterLabeling.label(occupancy: base, lattice: lattice, windingBits: windingBits, siteLabels: siteLabels)
     }
 
     public static func label(occupied: [UInt8], lattice: HypercubicLattice,
@@ -113,57 +115,5 @@ public enum ClusterLabeling {
         }
         let lattice = try HypercubicLattice(dimension: shape.count, side: side, boundary: boundary)
         return try array.bytes.withUnsafeBufferPointer { try label(occupied: $0, lattice: lattice, siteLabels: siteLabels) }
-    }
-}
-
-struct LabelingVisitor: GrowthVisitor {
-    let lattice: HypercubicLattice
-    let occupancy: UnsafePointer<UInt8>
-    let siteLabels: Bool
-
-    func visit<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>(
-        _ growth: inout ClusterGrowth<Word, G>) throws -> LabelingResult {
-        let n = lattice.siteCount
-        for i in 0..<n where occupancy[i] != 0 { growth.addSiteRaster(i, occupancy: occupancy) }
-        // Cluster sizes: one pass over the roots.
-        let forest = growth.forest
-        var counts = [Int32](repeating: 0, count: growth.largest + 1)
-        var secondLargest = 0
-        var seenLargest = false
-        counts.withUnsafeMutableBufferPointer { counts in
-            for i in 0..<n {
-                let w = forest.words[i]
-                if w >= 0 || w == UnionFind<Word, G>.absent { continue }
-                let s = forest.size(ofRootWord: w)
-                counts[s] += 1
-                if s == growth.largest && !seenLargest { seenLargest = true } else if s > secondLargest { secondLargest = s }
-            }
-        }
-        var histogram: [LabelingResult.SizeCount] = []
-        for (size, count) in counts.enumerated() where count > 0 {
-            histogram.append(.init(size: size, count: Int(count)))
-        }
-        var labels: [Int32]? = nil
-        if siteLabels {
-            labels = [Int32](repeating: -1, count: n)
-            var next: Int32 = 0
-            labels!.withUnsafeMutableBufferPointer { labels in
-                for i in 0..<n where occupancy[i] != 0 {
-                    let r = forest.find(i).root
-                    if labels[r] < 0 { labels[r] = next; next += 1 }
-                    labels[i] = labels[r]
-                }
-            }
-        }
-        // The sweep's observable formulas (pair connectivity is entry 5).
-        var observables = [Double](repeating: 0, count: 6 + lattice.dimension)
-        observables.withUnsafeMutableBufferPointer { growth.observables(into: $0.baseAddress!, inverseSites: 1 / Double(n)) }
-        let occupied = growth.occupied
-        let pair = observables[5]
-        return LabelingResult(
-            lattice: lattice, sites: n, occupied: occupied, clusters: growth.clusters,
-            largest: growth.largest, secondLargest: secondLargest, sumOfSquaredSizes: growth.sumSquares,
-            wrappingAxes: (0..<lattice.dimension).map { lattice.isPeriodic && growth.wrappedAxes & (1 << UInt32($0)) != 0 },
-            spanning: growth.spanning, pairConnectivity: pair, histogram: histogram, labels: labels)
     }
 }

@@ -32,9 +32,15 @@ public struct NewmanZiffSweep: Sendable {
     public let convolution: BinomialConvolution
 
     /// How many additions prefetching runs ahead of the current one. Measured (thread CPU time,
-    /// ns per added site, 2D L=1024 / 3D L=128): none 115 / 219, distance 8: 64 / 81, 16: 65 / 76,
-    /// 32: 65 / 78; also prefetching the neighbours' parents half-way made it slower (68 / 91).
+    /// ns per added site, 2D L=1024 / 3D L=128, quiet machine): none 115 / 219, distance 8: 64 / 81,
+    /// 16: 65 / 76, 32: 65 / 78.
     static let prefetchDistance = 16
+
+    /// How many additions ahead the neighbours' parent words are requested (their own words
+    /// arrived from the prefetch at ``prefetchDistance``). Measured on the loaded machine as
+    /// thread CPU time relative to the prefetching C sweep in the same run (`modelattice-bench
+    /// percolation`, 2D / 3D): without it 2.07 / 1.62, at distance 8: 1.70–1.75 / 1.56–1.62.
+    static let parentPrefetchDistance = 8
 
     public init(lattice: HypercubicLattice, kind: PercolationKind, probabilities: [Double],
                 seed: UInt64, generator: String? = nil) throws {
@@ -93,17 +99,25 @@ public struct NewmanZiffSweep: Sendable {
     }
 
     /// Trial t's order of additions: a GSL-driven Fisher–Yates permutation of the sites, or of
-    /// the bond identifiers site·d + axis (see ``HypercubicLattice``). Shape [M].
+    /// the bond identifiers site·d + axis (see ``HypercubicLattice``). Shape [M]. The shuffle is
+    /// ``RandomGenerator/shuffle(_:)`` exactly (same draws, same permutation), with prefetching.
     public func additionOrder(trial: Int) throws -> [Int32] {
         let rng = try RandomGenerator(algorithm: generator, seed: trialSeed(trial))
+        var order: [Int32]
         switch kind {
         case .site:
-            return rng.permutation(lattice.siteCount)
+            let n = lattice.siteCount
+            order = [Int32](unsafeUninitializedCapacity: n) { buffer, count in
+                for i in 0..<n { buffer[i] = Int32(truncatingIfNeeded: i) }
+                count = n
+            }
         case .bond:
-            var bonds = lattice.bondIdentifiers()
-            rng.shuffle(&bonds)
-            return bonds
+            order = lattice.bondIdentifiers()
         }
+        order.withUnsafeMutableBufferPointer {
+            PrefetchingShuffle.shuffle($0.baseAddress!, count: $0.count, rng: rng)
+        }
+        return order
     }
 
     private func runTrial<S: ObservableSink>(_ trial: Int, sink: inout S) throws {

@@ -32,6 +32,9 @@ extension HypercubicLattice {
 /// Receives the configuration after each addition n = 0…M.
 protocol ObservableSink {
     mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>)
+    /// The first n' ≥ n at which `record` does anything (records at n' + 1, n' + 2, … are asked
+    /// for again afterwards): the sweep skips the calls in between.
+    mutating func nextRecorded(from n: Int) -> Int
 }
 
 extension ClusterGrowth {
@@ -67,6 +70,12 @@ struct CanonicalSink: ObservableSink {
         values = Array(repeating: 0, count: observables)
     }
 
+    /// n itself inside a segment with active p_k, else the start of the next segment.
+    @inline(__always) mutating func nextRecorded(from n: Int) -> Int {
+        while n >= plan.segmentStart[segment + 1] { segment += 1 }
+        return plan.activeOffset[segment] == plan.activeOffset[segment + 1] ? plan.segmentStart[segment + 1] : n
+    }
+
     @inline(__always) mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>) {
         while n >= plan.segmentStart[segment + 1] { segment += 1 }
         let first = plan.activeOffset[segment], last = plan.activeOffset[segment + 1]
@@ -100,6 +109,8 @@ struct SeriesSink: ObservableSink {
         self.inverseSites = 1 / Double(sites)
     }
 
+    func nextRecorded(from n: Int) -> Int { n }
+
     mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>) {
         var row = [Double](repeating: 0, count: observables)
         let inverse = inverseSites
@@ -130,6 +141,9 @@ struct TrialVisitor<S: ObservableSink>: GrowthVisitor {
             switch kind {
             case .site:
                 sink.record(0, &growth)
+                var recordAt = sink.nextRecorded(from: 1)
+                let near = NewmanZiffSweep.parentPrefetchDistance
+                let indexMask = growth.forest.indexMask
                 for t in 0..<count {
                     // `ahead` additions early: the site's word and its far neighbours' cache lines.
                     if t + ahead < count {
@@ -141,8 +155,25 @@ struct TrialVisitor<S: ObservableSink>: GrowthVisitor {
                             ml_prefetch_write(words + max(k - s, 0))
                         }
                     }
+                    // `near` additions early, the neighbours' words have arrived: request the
+                    // word of each one's parent (its root, after path compression), where the
+                    // find will go next. Branch-free: a root or absent neighbour (negative word)
+                    // re-requests its own line. Across a boundary the index is off (a hint only).
+                    if t + near < count {
+                        let k = Int(order[t + near])
+                        for a in 0..<d {
+                            let s = g.strides[a]
+                            let up = min(k + s, n - 1), down = max(k - s, 0)
+                            let wu = words[up], wd = words[down]
+                            ml_prefetch_write(words + (wu >= 0 ? Int(truncatingIfNeeded: wu) & indexMask : up))
+                            ml_prefetch_write(words + (wd >= 0 ? Int(truncatingIfNeeded: wd) & indexMask : down))
+                        }
+                    }
                     growth.addSite(Int(order[t]))
-                    sink.record(t + 1, &growth)
+                    if t + 1 == recordAt {
+                        sink.record(t + 1, &growth)
+                        recordAt = t + 2 <= count ? sink.nextRecorded(from: t + 2) : count + 1
+                    }
                 }
             case .bond:
                 for i in 0..<n { growth.occupy(i) }

@@ -1,153 +1,161 @@
+import CSweepReference
 import Foundation
 import Percolation
 import Support
 
-// Benchmark group "percolation": the Newman–Ziff sweep (ns per added site, every observable and
-// the streaming binomial convolution on) and cluster labeling (ms for a 128^3 mask at p = 0.3116,
-// cluster sizes included), each beside a plain baseline written straightforwardly below.
+// Benchmark group "percolation" (issue 17, items 6 and 7), everything on 1 thread and in one run:
+//
+// - the Newman–Ziff site sweep (every observable, the streaming binomial convolution, the GSL
+//   random order) against two reference sweeps written in C in the bench target CSweepReference:
+//   the plain one and the same prefetching the union-find words of the site and its neighbours 16
+//   additions ahead (both track only the largest cluster and shuffle with xoshiro256**);
+//   2D L = 1024 (4 trials) and 3D L = 128 (2 trials), periodic; the three run in turn 7 times
+//   (after one warm-up round) and each ratio is the median over the 7 rounds of that round's ratio;
+// - labeling 128^3 at p = 0.3116 with periodic boundaries plus cluster sizes, against
+//   connected-components-3d (cc3d) + np.bincount on the same mask, run as a Python child process
+//   that times its own loop (scripts/bench/cc3d_label.py; install with scripts/bench/install-cc3d.sh).
+//
+// The machine may be shared: wall time and the thread CPU time of the timing thread are both
+// given (CPU time excludes time spent waiting for a core, not cache misses).
 
 enum PercolationBench {
+    /// CPU seconds of the calling thread so far.
+    static func threadCPU() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
     /// CPU seconds the calling thread spent in `body`.
     static func threadCPUTime(_ body: () throws -> Void) rethrows -> Double {
-        func now() -> Double {
-            var ts = timespec()
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-            return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-        }
-        let start = now()
+        let start = threadCPU()
         try body()
-        return now() - start
+        return threadCPU() - start
     }
+
+    /// Wall and thread CPU seconds of `body`.
+    static func timed(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+        let w0 = Bench.now(), c0 = threadCPU()
+        try body()
+        return (Bench.now() - w0, threadCPU() - c0)
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
+    }
+
+    static let alternations = 7
 
     static func run() throws {
-        print("percolation (1 thread; median of timed runs)")
-        for (d, side) in [(2, 1024), (3, 128)] {
-            let lattice = try HypercubicLattice(dimension: d, side: side, boundary: .periodic)
-            let probabilities = try NewmanZiffSweep.probabilities(points: 41, pmin: 0.2, pmax: 0.8)
-            let sweep = try NewmanZiffSweep(lattice: lattice, kind: .site, probabilities: probabilities, seed: 1)
-            var trial = 0
-            let ours = try Bench.median(runs: 5) { _ = try sweep.canonicalTrial(trial); trial += 1 }
-            var baselineTrial = 100
-            var check = 0
-            let plain = try Bench.median(runs: 5) {
-                check &+= try PlainSweep.run(lattice: lattice, seed: UInt64(baselineTrial)); baselineTrial += 1
-            }
-            let n = Double(lattice.siteCount)
-            let cpu = try PercolationBench.threadCPUTime { _ = try sweep.canonicalTrial(99) }
-            let plainCPU = try PercolationBench.threadCPUTime { check &+= try PlainSweep.run(lattice: lattice, seed: 99) }
-            Bench.report("sweep \(d)D L=\(side) periodic site (ns/site)", value: ours / n * 1e9,
-                         baseline: plain / n * 1e9, unit: "ns")
-            _ = check
-            print(String(format: "  thread CPU time of one more trial (less sensitive to a loaded machine): %.1f ns/site, baseline %.1f ns/site",
-                         cpu / n * 1e9, plainCPU / n * 1e9))
-            var seed: UInt64 = 500
-            let permutation = try Bench.median(runs: 5) { _ = try RandomGenerator(seed: seed).permutation(lattice.siteCount); seed += 1 }
-            print(String(format: "  of which the GSL random order alone: %.1f ns/site", permutation / n * 1e9))
+        print("percolation (1 thread; shared machine: wall time and thread CPU time; median of \(alternations) alternations)")
+        for (d, side, trials) in [(2, 1024, 4), (3, 128, 2)] {
+            try sweepAgainstReferences(dimension: d, side: side, trials: trials)
         }
+        try labelingAgainstCC3D()
+    }
+
+    /// Our sweep, the plain C sweep and the prefetching C sweep, `trials` trials each, in turn.
+    static func sweepAgainstReferences(dimension d: Int, side: Int, trials: Int) throws {
+        let lattice = try HypercubicLattice(dimension: d, side: side, boundary: .periodic)
+        let probabilities = try NewmanZiffSweep.probabilities(points: 41, pmin: 0.2, pmax: 0.8)
+        let sweep = try NewmanZiffSweep(lattice: lattice, kind: .site, probabilities: probabilities, seed: 1)
+        var ours: [(wall: Double, cpu: Double)] = [], plain = ours, prefetching = ours
+        var check: Int64 = 0
+        for round in 0...alternations {   // round 0 is the warm-up
+            let o = try timed { for t in 0..<trials { _ = try sweep.canonicalTrial(round * trials + t) } }
+            let p = timed {
+                for t in 0..<trials { check &+= ml_reference_site_sweep(Int32(d), Int32(side), UInt64(round * trials + t), 0) }
+            }
+            let f = timed {
+                for t in 0..<trials { check &+= ml_reference_site_sweep(Int32(d), Int32(side), UInt64(round * trials + t), 16) }
+            }
+            if round > 0 { ours.append(o); plain.append(p); prefetching.append(f) }
+        }
+        if check < 0 { print("  reference sweep failed (out of memory)") }
+        let perSite = 1e9 / Double(trials * lattice.siteCount)
+        func ratio(_ x: [(wall: Double, cpu: Double)], _ y: [(wall: Double, cpu: Double)]) -> (wall: Double, cpu: Double) {
+            (median(zip(x, y).map { $0.wall / $1.wall }), median(zip(x, y).map { $0.cpu / $1.cpu }))
+        }
+        let a = ratio(ours, plain), b = ratio(prefetching, plain), c = ratio(ours, prefetching)
+        print("sweep \(d)D L=\(side) periodic site, \(trials) trials (ns per added site, wall / thread CPU):")
+        print(String(format: "  ours %.1f / %.1f   plain C %.1f / %.1f   prefetching C %.1f / %.1f",
+                     median(ours.map(\.wall)) * perSite, median(ours.map(\.cpu)) * perSite,
+                     median(plain.map(\.wall)) * perSite, median(plain.map(\.cpu)) * perSite,
+                     median(prefetching.map(\.wall)) * perSite, median(prefetching.map(\.cpu)) * perSite))
+        print(String(format: "  ratios (wall / CPU): ours / plain C %.2f / %.2f   prefetching C / plain C %.2f / %.2f   ours / prefetching C %.2f / %.2f  (target <= 1.2)",
+                     a.wall, a.cpu, b.wall, b.cpu, c.wall, c.cpu))
+        var orderTrial = 500
+        let order = try Bench.median(runs: 5) { _ = try sweep.additionOrder(trial: orderTrial); orderTrial += 1 }
+        print(String(format: "  of ours, the GSL random order (prefetching shuffle) alone: %.1f ns/site (wall)",
+                     order * 1e9 / Double(lattice.siteCount)))
+    }
+
+    /// 128^3 at p = 0.3116, periodic, labels plus cluster sizes, against cc3d in a child process.
+    static func labelingAgainstCC3D() throws {
         let lattice = try HypercubicLattice(dimension: 3, side: 128, boundary: .periodic)
         let mask = try IIDMask.generate(lattice: lattice, p: 0.3116, rng: RandomGenerator(seed: 7))
-        var largest = 0
-        let ours = try Bench.median(runs: 7) {
-            largest = try ClusterLabeling.label(occupied: mask, lattice: lattice).largest
+        var result = try ClusterLabeling.label(occupied: mask, lattice: lattice, siteLabels: true)
+        var times: [(wall: Double, cpu: Double)] = []
+        for _ in 0..<alternations {
+            times.append(try timed { result = try ClusterLabeling.label(occupied: mask, lattice: lattice, siteLabels: true) })
         }
-        var bfsLargest = 0
-        let bfs = Bench.median(runs: 7) { bfsLargest = FloodFill.largest(mask, lattice: lattice) }
-        Bench.report("label 128^3 p=0.3116 periodic + sizes (ms)", value: ours * 1e3, baseline: bfs * 1e3, unit: "ms")
-        let labelCPU = try threadCPUTime { _ = try ClusterLabeling.label(occupied: mask, lattice: lattice) }
-        let bfsCPU = threadCPUTime { bfsLargest = FloodFill.largest(mask, lattice: lattice) }
-        print(String(format: "  thread CPU time of one more labeling: %.1f ms, baseline %.1f ms", labelCPU * 1e3, bfsCPU * 1e3))
-        if largest != bfsLargest { print("  MISMATCH: largest \(largest) vs flood fill \(bfsLargest)") }
+        let wall = median(times.map(\.wall)) * 1e3, cpu = median(times.map(\.cpu)) * 1e3
+        print(String(format: "label 128^3 p=0.3116 periodic, labels + sizes: ours %.2f ms wall, %.2f ms thread CPU", wall, cpu))
         let open = try HypercubicLattice(dimension: 3, side: 128, boundary: .open)
-        let oursOpen = try Bench.median(runs: 7) { _ = try ClusterLabeling.label(occupied: mask, lattice: open) }
-        Bench.report("label 128^3 p=0.3116 open + sizes (ms)", value: oursOpen * 1e3, baseline: bfs * 1e3, unit: "ms")
-        print(String(format: "  union-find state: %d bytes/site (2D L=1024), %d bytes/site (3D L=128); order array 4 bytes/site",
-                     try HypercubicLattice(dimension: 2, side: 1024, boundary: .periodic).unionFindBytesPerSite,
-                     lattice.unionFindBytesPerSite))
+        let openWall = try Bench.median(runs: alternations) { _ = try ClusterLabeling.label(occupied: mask, lattice: open, siteLabels: true) }
+        print(String(format: "  open boundaries: %.2f ms wall", openWall * 1e3))
+        let floodLargest = FloodFill.largest(mask, lattice: lattice)
+        if floodLargest != result.largest { print("  MISMATCH: largest \(result.largest) vs flood fill \(floodLargest)") }
+        guard let cc3d = try CC3D.time(mask: mask, lattice: lattice, runs: alternations) else {
+            print("  cc3d not installed (bash scripts/bench/install-cc3d.sh)")
+            return
+        }
+        print(String(format: "  cc3d + np.bincount %.2f ms wall, %.2f ms thread CPU (labels alone %.2f ms wall)",
+                     cc3d.wall, cc3d.cpu, cc3d.labelsOnly))
+        print(String(format: "  ratio ours / cc3d (wall / CPU): %.2f / %.2f  (target <= 1.0)", wall / cc3d.wall, cpu / cc3d.cpu))
+        if cc3d.largest != result.largest { print("  MISMATCH: largest \(result.largest) vs cc3d \(cc3d.largest)") }
     }
 }
 
-/// The plain Newman–Ziff program, as one would write it in C: an Int32 parent array with −size at
-/// roots, iterative find with full path compression, coordinates by division, an Int32
-/// displacement-to-parent per site and axis (Machta) for wrapping; no prefetching, no packing, no
-/// convolution. Returns a checksum of the final state (kept live).
-enum PlainSweep {
-    static func run(lattice: HypercubicLattice, seed: UInt64) throws -> Int {
-        let n = lattice.siteCount, d = lattice.dimension, side = lattice.side
-        let rng = try RandomGenerator(seed: seed)
-        let order = rng.permutation(n)
-        let empty = Int32.min
-        let parent = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        parent.initialize(repeating: empty, count: n)
-        let displacement = UnsafeMutablePointer<Int32>.allocate(capacity: n * d)   // [n][d]
-        displacement.initialize(repeating: 0, count: n * d)
-        let strides = UnsafeMutablePointer<Int>.allocate(capacity: d)
-        for a in 0..<d { strides[a] = lattice.strides[a] }
-        defer { parent.deallocate(); displacement.deallocate(); strides.deallocate() }
-        var largest = 0, sumSquares = 0, clusters = 0, wrapped = false
+/// The cc3d baseline: scripts/bench/cc3d_label.py under the project's .venv python, found from the
+/// working directory or from the binary's location (.build/release/ → project root).
+enum CC3D {
+    static func projectRoot() -> String? {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        let candidates = [FileManager.default.currentDirectoryPath,
+                          binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path]
+        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/scripts/bench/cc3d_label.py") }
+    }
 
-        let scratch = UnsafeMutablePointer<Int32>.allocate(capacity: d)   // displacement of i to its root
-        defer { scratch.deallocate() }
-        func find(_ i: Int) -> Int {
-            var root = i
-            for a in 0..<d { scratch[a] = 0 }
-            while parent[root] >= 0 {
-                for a in 0..<d { scratch[a] += displacement[root * d + a] }
-                root = Int(parent[root])
-            }
-            var x = i
-            while x != root && Int(parent[x]) != root {
-                let p = Int(parent[x])
-                for a in 0..<d {
-                    let old = displacement[x * d + a]
-                    displacement[x * d + a] = scratch[a]
-                    scratch[a] -= old
-                }
-                parent[x] = Int32(root)
-                x = p
-            }
-            return root
-        }
-
-        for t in 0..<n {
-            let i = Int(order[t])
-            parent[i] = -1
-            clusters += 1; sumSquares += 1; if largest == 0 { largest = 1 }
-            for a in 0..<d {
-                let c = (i / strides[a]) % side
-                for s in 0..<2 {
-                    let step = s == 0 ? 1 : -1
-                    var j = i + step * strides[a]
-                    if c + step == side { j -= side * strides[a] } else if c + step < 0 { j += side * strides[a] }
-                    if parent[j] == empty { continue }
-                    let ri = find(i), rj = find(j)
-                    if ri == rj {
-                        for b in 0..<d {
-                            let expected = displacement[i * d + b] + (b == a ? Int32(step) : 0)
-                            if expected != displacement[j * d + b] { wrapped = true }
-                        }
-                        continue
-                    }
-                    let si = Int(-parent[ri]), sj = Int(-parent[rj])
-                    if si < sj {
-                        parent[rj] -= Int32(si); parent[ri] = Int32(rj)
-                        for b in 0..<d {
-                            displacement[ri * d + b] = displacement[j * d + b] - displacement[i * d + b] - (b == a ? Int32(step) : 0)
-                        }
-                    } else {
-                        parent[ri] -= Int32(sj); parent[rj] = Int32(ri)
-                        for b in 0..<d {
-                            displacement[rj * d + b] = displacement[i * d + b] - displacement[j * d + b] + (b == a ? Int32(step) : 0)
-                        }
-                    }
-                    clusters -= 1; sumSquares += 2 * si * sj; largest = max(largest, si + sj)
-                }
-            }
-        }
-        return largest &+ (wrapped ? 1 : 0) &+ clusters &+ sumSquares
+    /// Median wall / thread CPU / labels-only ms of cc3d's own loop and its largest cluster; nil
+    /// when the .venv python or cc3d is missing.
+    static func time(mask: [UInt8], lattice: HypercubicLattice, runs: Int)
+        throws -> (wall: Double, cpu: Double, labelsOnly: Double, largest: Int)? {
+        guard let root = projectRoot() else { return nil }
+        let python = root + "/.venv/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: python) else { return nil }
+        let path = NSTemporaryDirectory() + "modelattice-cc3d-\(getpid()).npy"
+        try NPYArray(dtype: .uint8, shape: lattice.shape, bytes: mask).write(to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [root + "/scripts/bench/cc3d_label.py", path, String(runs)]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let fields = output.split(whereSeparator: \.isWhitespace)
+        guard process.terminationStatus == 0, fields.count == 4,
+              let wall = Double(fields[0]), let cpu = Double(fields[1]), let labels = Double(fields[2]),
+              let largest = Int(fields[3]) else { return nil }
+        return (wall, cpu, labels, largest)
     }
 }
 
-/// Breadth-first flood fill labeling with periodic neighbours, cluster sizes included.
+/// Breadth-first flood fill labeling with periodic neighbours, cluster sizes included (a check).
 enum FloodFill {
     static func largest(_ mask: [UInt8], lattice: HypercubicLattice) -> Int {
         let n = lattice.siteCount

@@ -1,0 +1,82 @@
+@preconcurrency import CGSL
+import CPrefetch
+import Support
+
+/// The Fisher–Yates shuffle of ``RandomGenerator/shuffle(_:)`` (for i = n − 1 … 1, swap element i
+/// with element j = `gsl_rng_uniform_int`(i + 1)), making the very same generator calls in the same
+/// order, so the permutation is identical, but drawing each j `ahead` steps early: the draws do not
+/// depend on the array, so element j's cache line can be requested while earlier swaps run. On
+/// arrays larger than the L2 cache the random element j is otherwise a cache miss per step.
+enum PrefetchingShuffle {
+    /// How many draws run ahead of the swap that uses them (≤ 32: the ring below holds 64).
+    static let ahead = 32
+
+    static func shuffle(_ values: UnsafeMutablePointer<Int32>, count n: Int, rng: RandomGenerator) {
+        guard n > 1 else { return }
+        withExtendedLifetime(rng) { shuffle(values, count: n, draws: UniformIntDraws(rng)) }
+    }
+
+    private static func shuffle(_ values: UnsafeMutablePointer<Int32>, count n: Int, draws: UniformIntDraws) {
+        var draws = draws
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { ring in
+            let ring = ring.baseAddress!
+            // The next i whose j is to be drawn; draws go i = n − 1, n − 2, …, 1 as in the plain loop.
+            var next = n - 1
+            @inline(__always) func draw() {
+                let j = draws.below(next + 1)
+                ring[next & 63] = j
+                ml_prefetch_write(values + j)
+                next -= 1
+            }
+            while next >= 1 && next > n - 1 - ahead { draw() }
+            var i = n - 1
+            while i > 0 {
+                if next >= 1 { draw() }
+                let j = ring[i & 63]
+                if i != j {
+                    let t = values[i]
+                    values[i] = values[j]
+                    values[j] = t
+                }
+                i -= 1
+            }
+        }
+    }
+}
+
+/// `gsl_rng_uniform_int(r, n)` bit for bit, without its two integer divisions. GSL computes, with
+/// range = max − min of the generator,
+///
+///     scale = ⌊range / n⌋;   repeat k = ⌊(get() − min) / scale⌋ until k < n;   return k.
+///
+/// Both quotients are taken here in double precision: for integers a, b < 2^53 the rounded
+/// quotient fl(a/b) has error ≤ (a/b)·2^−53 < 1/b, less than the distance from a/b to the next
+/// integer when a/b is not one, and rounding is exact when it is; so ⌊fl(a/b)⌋ = ⌊a/b⌋.
+/// Generators whose range reaches 2^53, and n outside (0, range] (GSL's own error path), go
+/// through GSL itself.
+struct UniformIntDraws {
+    let rng: UnsafeMutablePointer<gsl_rng>
+    let state: UnsafeMutableRawPointer?
+    let get: @convention(c) (UnsafeMutableRawPointer?) -> UInt
+    let minimum: UInt
+    let range: UInt
+
+    init(_ generator: RandomGenerator) {
+        rng = generator.pointer
+        let type = rng.pointee.type.pointee
+        state = rng.pointee.state
+        get = type.get
+        minimum = type.min
+        range = type.max - type.min
+    }
+
+    @inline(__always) mutating func below(_ n: Int) -> Int {
+        let un = UInt(n)
+        guard range < (1 << 53), un > 0, un <= range else { return Int(gsl_rng_uniform_int(rng, un)) }
+        let scale = (Double(range) / Double(un)).rounded(.down)
+        while true {
+            let k = UInt((Double(get(state) - minimum) / scale).rounded(.down))
+            if k < un { return Int(k) }
+        }
+    }
+}
