@@ -15,11 +15,14 @@
 #
 # ThreadSanitizer (5-15x slower) runs the tests whose code runs on several threads (TSAN_FILTER):
 # all of SupportTests (ParallelMap, UnitRunner, Checkpoint, ProgressLine, Ranks), BLASTests and
-# TrainingTests (BLAS and im2col workers, concurrent models), SweepTests (Newman-Ziff trials on
-# UnitRunner with checkpoints), FieldTests (correlated-field trials on UnitRunner, checkpoints,
-# ParallelMap), ThresholdEstimatorTests/ThresholdWrappingTests (threshold estimators on
-# ParallelMap), the threaded input-lattice tests (SiteEvaluator batches, NeighbourLogits chunks,
-# iid growth trials) and ExperimentsTests (the runner, every experiment kind at threads 2).
+# TrainingTests (BLAS and im2col workers, concurrent models), ExperimentsTests (the runner, every
+# experiment kind at threads 2), and the threaded tests of the other suites: Newman-Ziff sweeps
+# and correlated-field trials on UnitRunner at 1 and 2 threads and resumed from a checkpoint
+# (SweepTests, FieldTests), the growth and wrapping threshold estimators at 2 threads
+# (ThresholdEstimatorTests, ThresholdWrappingTests), SiteEvaluator batches and NeighbourLogits
+# chunks at 2 threads (InputLatticeEvaluationTests, FullLatticeGrowthTests). The long statistical
+# tests of those suites run the same threaded code at 1 and 2 threads with more trials, and are
+# left to ASan.
 # CLITests are left out under TSan: the CLI only passes a thread count to that library code.
 # TSAN_FILTER=. runs it on everything; SANITIZE_FILTER (a swift test --filter pattern)
 # replaces both selections. SANITIZE_CONFIG=debug builds in debug (faster to compile, slower to run).
@@ -36,7 +39,7 @@ case ${SANITIZE_CONFIG:-release} in
   debug) FLAGS=(-c debug); config=debug ;;
   *) echo "sanitize: SANITIZE_CONFIG is release or debug" >&2; exit 64 ;;
 esac
-TSAN_FILTER=${TSAN_FILTER:-'SupportTests\.|BLASTests|TrainingTests|SweepTests|FieldTests|ThresholdEstimatorTests|ThresholdWrappingTests|InputLatticeEvaluationTests/scoresAndScanRowsDoNotDependOnThreads|FullLatticeGrowthTests/(iidGrowthSurvivesLikeTheBranchingProcess|neighbourChunksOnTwoThreadsGrowTheSameCluster)|ExperimentsTests\.'}
+TSAN_FILTER=${TSAN_FILTER:-'SupportTests\.|BLASTests|TrainingTests|SweepTests/(identicalTablesForOneAndTwoThreads|resumesFromCheckpointToTheSameResult)|FieldTests/(resumesFromACheckpoint|trialsDoNotDependOnThreads)|ThresholdEstimatorTests/(sameSeedAnyThreadsIdentical|tableRowFollowsContract)|ThresholdWrappingTests/wrappingAgreesWithGrowthAndLiterature|InputLatticeEvaluationTests/scoresAndScanRowsDoNotDependOnThreads|FullLatticeGrowthTests/neighbourChunksOnTwoThreadsGrowTheSameCluster|ExperimentsTests\.'}
 kinds=("$@")
 [ ${#kinds[@]} -gt 0 ] || kinds=(address thread)
 
