@@ -49,8 +49,9 @@ bench: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product modelattice-bench
 	.build/release/modelattice-bench
 
+# Every build directory: the release tree, the fuzz binaries and the two sanitizer trees.
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-asan .build-tsan
 
 # Reliability (README "Reliability"): libFuzzer over the file and spec readers, FUZZ_RUNS
 # executions per target (make test runs 10^4 at -Onone as a smoke check), built into .build-fuzz; and the

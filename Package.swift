@@ -59,8 +59,9 @@ let package = Package(
             name: "modelattice-bench",
             dependencies: ["Support", "Percolation", "NetworkCore", "Connectivity", "CGSL", "COpenBLAS",
                            "CSweepReference"]),
-        // Helpers every test suite shares (temporary directories, CI prerequisites, gradient checks).
-        .target(name: "TestSupport", dependencies: ["NetworkCore"], path: "Tests/TestSupport"),
+        // Helpers every test suite shares (temporary directories, CI prerequisites, gradient checks,
+        // typed-error expectations).
+        .target(name: "TestSupport", dependencies: ["NetworkCore", "Support"], path: "Tests/TestSupport"),
         .testTarget(name: "SupportTests", dependencies: ["Support", "CGSL", "TestSupport"]),
         .testTarget(name: "PercolationTests", dependencies: ["Percolation", "Support", "TestSupport"]),
         .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore", "Support", "TestSupport"]),

@@ -1,14 +1,16 @@
 import Foundation
 
-/// Runs the built `modelattice` binary (release build at the package root), or another executable
-/// such as `mpirun`, and captures its exit status, stdout and stderr; shared by the end-to-end CLI tests.
+/// Runs the built `modelattice` binary (release build at the package root, or the binary named by
+/// `MODELATTICE_CLI_BINARY`: `make sanitize` points it at its instrumented build), or another
+/// executable such as `mpirun`, and captures its exit status, stdout and stderr; shared by the
+/// end-to-end CLI tests.
 enum CLI {
     static let root: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
-    static let binary = root + "/.build/release/modelattice"
+    static let binary = ProcessInfo.processInfo.environment["MODELATTICE_CLI_BINARY"] ?? root + "/.build/release/modelattice"
 
     struct Outcome {
         var status: Int32

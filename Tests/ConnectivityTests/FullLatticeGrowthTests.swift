@@ -76,6 +76,22 @@ private struct Opaque: InputClassifier {
         #expect(!NeighbourLogits(classifier: Opaque(inner: net), anchor: anchor, spacing: 0.3, threads: 1).isAffine)
     }
 
+    /// Neighbour batches of more than one chunk (2n = 300 moves, chunks of 256 rows) spread over
+    /// two threads: the same cluster as on one thread, on the algebraic and the full-forward path.
+    /// (With n = 30 above, a batch is one chunk and runs on one thread whatever `threads` says.)
+    @Test func neighbourChunksOnTwoThreadsGrowTheSameCluster() throws {
+        let net = try randomMLP("mlp:150-16-4", seed: 11)
+        let anchor = try gaussianVector(150, seed: 12)
+        let c = try net.predictions(anchor, count: 1)[0]
+        var growth = try AnchorClusterGrowth(anchor: anchor, spacing: 0.3, rule: .shellQuantile(0.1), target: c, cap: 60)
+        let affine = try growth.run(classifier: net)
+        let full = try growth.run(classifier: Opaque(inner: net))
+        #expect(affine.generations[1].sitesEvaluated == 300 && affine.evaluations > 300)
+        growth.threads = 2
+        #expect(try growth.run(classifier: net) == affine)
+        #expect(try growth.run(classifier: Opaque(inner: net)) == full)
+    }
+
     /// Neighbour logits by the algebraic first layer against full forwards, two steps out.
     @Test func affineNeighbourLogitsMatchFullForwards() throws {
         let net = try randomMLP("mlp:40-32-6", seed: 2)

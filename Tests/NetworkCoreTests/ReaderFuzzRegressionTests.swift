@@ -9,21 +9,6 @@ import TestSupport
 /// one-line error: data (exit 65) for file contents, usage (64) for a `--spec` text, I/O (74) for
 /// a file that cannot be read.
 @Suite struct ReaderFuzzRegressionTests {
-    func expectError(_ kind: ModeLatticeError.Kind, mentioning word: String, sourceLocation: SourceLocation = #_sourceLocation,
-                     _ body: () throws -> Void) {
-        do {
-            try body()
-            Issue.record("expected a \(kind) error", sourceLocation: sourceLocation)
-        } catch let e as ModeLatticeError {
-            #expect(e.kind == kind, "\(e.message)", sourceLocation: sourceLocation)
-            #expect(e.exitCode == kind.rawValue, sourceLocation: sourceLocation)
-            #expect(!e.message.unicodeScalars.contains { $0.value < 0x20 }, "\(e.message)", sourceLocation: sourceLocation)
-            #expect(e.message.contains(word), "\(e.message)", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("untyped error \(error)", sourceLocation: sourceLocation)
-        }
-    }
-
     func safetensors(_ header: String, data: [UInt8] = []) -> [UInt8] {
         withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { Array($0) } + Array(header.utf8) + data
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Support
+import TestSupport
 
 /// Inputs that crashed (or would have crashed) `NPYArray.decode`, found by the libFuzzer target
 /// `Fuzz/NPYFuzz.swift` or while writing it; each must now be a one-line data error (exit 65).
@@ -11,21 +12,6 @@ import Testing
         text += String(repeating: " ", count: (64 - (10 + text.utf8.count + 1) % 64) % 64) + "\n"
         let n = text.utf8.count
         return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(n & 0xFF), UInt8(n >> 8)] + Array(text.utf8) + data
-    }
-
-    func expectError(_ kind: ModeLatticeError.Kind, mentioning word: String, sourceLocation: SourceLocation = #_sourceLocation,
-                     _ body: () throws -> Void) {
-        do {
-            try body()
-            Issue.record("expected a \(kind) error", sourceLocation: sourceLocation)
-        } catch let e as ModeLatticeError {
-            #expect(e.kind == kind, "\(e.message)", sourceLocation: sourceLocation)
-            #expect(e.exitCode == kind.rawValue, sourceLocation: sourceLocation)
-            #expect(!e.message.unicodeScalars.contains { $0.value < 0x20 }, "\(e.message)", sourceLocation: sourceLocation)
-            #expect(e.message.contains(word), "\(e.message)", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("untyped error \(error)", sourceLocation: sourceLocation)
-        }
     }
 
     /// Closing parenthesis before the opening one: the slice between them trapped.
