@@ -40,7 +40,7 @@ public struct Activation: Layer {
         let count = n * inputSize
         switch kind {
         case .relu:
-            for i in 0..<count { y[i] = x[i] > 0 ? x[i] : 0 }
+            Elementwise.relu(x, y, count: count)
         case .tanh:
             for i in 0..<count { y[i] = tanhf(x[i]) }
         case .gelu:
@@ -57,7 +57,7 @@ public struct Activation: Layer {
         let count = n * inputSize
         switch kind {
         case .relu:
-            for i in 0..<count { dx[i] = y[i] > 0 ? dy[i] : 0 }
+            Elementwise.reluBackward(y, dy, dx, count: count)
         case .tanh:
             for i in 0..<count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
         case .gelu:

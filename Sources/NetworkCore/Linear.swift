@@ -56,10 +56,7 @@ public struct Linear: Layer {
                        b: x, ldb: inFeatures, beta: 1, c: dp, ldc: inFeatures)
             if hasBias {
                 let db = dp + inFeatures * outFeatures
-                for i in 0..<n {
-                    let row = dy + i * outFeatures
-                    for o in 0..<outFeatures { db[o] += row[o] }
-                }
+                for i in 0..<n { Elementwise.add(dy + i * outFeatures, into: db, count: outFeatures) }
             }
         }
         if let dx {

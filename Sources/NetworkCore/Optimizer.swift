@@ -37,19 +37,45 @@ public struct SGD: Optimizer {
     }
 
     public mutating func step(_ theta: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, count n: Int) {
+        // Eight lanes at a time (``Elementwise``): each lane does the scalar operations below in
+        // the same order, so the bits are those of the scalar loop.
+        typealias V = Elementwise.V
+        let w = Elementwise.width
         let lr = learningRate, mu = momentum, wd = weightDecay, nest = nesterov
+        let lrV = V(repeating: lr), muV = V(repeating: mu), wdV = V(repeating: wd)
         if mu == 0 {
-            for i in 0..<n { theta[i] -= lr * (g[i] + wd * theta[i]) }
+            Elementwise.pieces(n) { range in
+                var i = range.lowerBound
+                while i + w <= range.upperBound {
+                    let t = Elementwise.load(theta + i)
+                    Elementwise.store(t - lrV * (Elementwise.load(g + i) + wdV * t), theta + i)
+                    i += w
+                }
+                while i < range.upperBound { theta[i] -= lr * (g[i] + wd * theta[i]); i += 1 }
+            }
             return
         }
         let first = velocity.isEmpty
         if first { velocity = [Float](repeating: 0, count: n) }
-        velocity.withUnsafeMutableBufferPointer { v in
-            for i in 0..<n {
-                let gi = g[i] + wd * theta[i]
-                let vi = first ? gi : mu * v[i] + gi
-                v[i] = vi
-                theta[i] -= lr * (nest ? gi + mu * vi : vi)
+        velocity.withUnsafeMutableBufferPointer { vb in
+            let v = vb.baseAddress!
+            Elementwise.pieces(n) { range in
+                var i = range.lowerBound
+                while i + w <= range.upperBound {
+                    let t = Elementwise.load(theta + i)
+                    let gi = Elementwise.load(g + i) + wdV * t
+                    let vi = first ? gi : muV * Elementwise.load(v + i) + gi
+                    Elementwise.store(vi, v + i)
+                    Elementwise.store(t - lrV * (nest ? gi + muV * vi : vi), theta + i)
+                    i += w
+                }
+                while i < range.upperBound {
+                    let gi = g[i] + wd * theta[i]
+                    let vi = first ? gi : mu * v[i] + gi
+                    v[i] = vi
+                    theta[i] -= lr * (nest ? gi + mu * vi : vi)
+                    i += 1
+                }
             }
         }
     }
@@ -92,18 +118,43 @@ public struct Adam: Optimizer {
         let c1 = Float(1 - Double(beta1).pow(t)), c2 = Float((1 - Double(beta2).pow(t)).squareRoot())
         let lr = learningRate, b1 = beta1, b2 = beta2, eps = epsilon, wd = weightDecay, dec = decoupled
         let stepSize = lr / c1
-        m.withUnsafeMutableBufferPointer { mm in
-            v.withUnsafeMutableBufferPointer { vv in
-                for i in 0..<n {
-                    var gi = g[i]
-                    if wd != 0 {
-                        if dec { theta[i] *= 1 - lr * wd } else { gi += wd * theta[i] }
+        // Eight lanes at a time (``Elementwise``), each doing the scalar loop's operations in its
+        // order (square root and division are exact IEEE operations in both forms).
+        typealias V = Elementwise.V
+        let w = Elementwise.width
+        let b1V = V(repeating: b1), b2V = V(repeating: b2), a1V = V(repeating: 1 - b1), a2V = V(repeating: 1 - b2)
+        let epsV = V(repeating: eps), c2V = V(repeating: c2), stepV = V(repeating: stepSize)
+        let wdV = V(repeating: wd), decayV = V(repeating: 1 - lr * wd)
+        m.withUnsafeMutableBufferPointer { mb in
+            v.withUnsafeMutableBufferPointer { vb in
+                let mm = mb.baseAddress!, vv = vb.baseAddress!
+                Elementwise.pieces(n) { range in
+                    var i = range.lowerBound
+                    while i + w <= range.upperBound {
+                        var gi = Elementwise.load(g + i)
+                        var th = Elementwise.load(theta + i)
+                        if wd != 0 {
+                            if dec { th = th * decayV } else { gi = gi + wdV * th }
+                        }
+                        let mi = b1V * Elementwise.load(mm + i) + a1V * gi
+                        let vi = b2V * Elementwise.load(vv + i) + a2V * gi * gi
+                        Elementwise.store(mi, mm + i)
+                        Elementwise.store(vi, vv + i)
+                        Elementwise.store(th - stepV * mi / (vi.squareRoot() / c2V + epsV), theta + i)
+                        i += w
                     }
-                    let mi = b1 * mm[i] + (1 - b1) * gi
-                    let vi = b2 * vv[i] + (1 - b2) * gi * gi
-                    mm[i] = mi
-                    vv[i] = vi
-                    theta[i] -= stepSize * mi / (vi.squareRoot() / c2 + eps)
+                    while i < range.upperBound {
+                        var gi = g[i]
+                        if wd != 0 {
+                            if dec { theta[i] *= 1 - lr * wd } else { gi += wd * theta[i] }
+                        }
+                        let mi = b1 * mm[i] + (1 - b1) * gi
+                        let vi = b2 * vv[i] + (1 - b2) * gi * gi
+                        mm[i] = mi
+                        vv[i] = vi
+                        theta[i] -= stepSize * mi / (vi.squareRoot() / c2 + eps)
+                        i += 1
+                    }
                 }
             }
         }

@@ -86,7 +86,7 @@ extension Sequential {
         // The earliest layer whose backward must run.
         var stop = 0
         if !inputGradient {
-            stop = layers.firstIndex(where: { $0.parameterCount > 0 }) ?? layers.count
+            stop = layers.indices.first(where: { parameterOffsets[$0 + 1] > parameterOffsets[$0] }) ?? layers.count
             if !parameterGradient { stop = layers.count }
         }
         let outSize = outputSize
@@ -102,7 +102,9 @@ extension Sequential {
                     while i >= stop {
                         let layer = layers[i]
                         let needDx = inputGradient || i > stop
-                        let dp: UnsafeMutablePointer<Float>? = (parameterGradient && layer.parameterCount > 0) ? gb + parameterOffsets[i] : nil
+                        // (parameter counts from the offsets: `layer.parameterCount` builds the slot list)
+                        let hasParameters = parameterOffsets[i + 1] > parameterOffsets[i]
+                        let dp: UnsafeMutablePointer<Float>? = (parameterGradient && hasParameters) ? gb + parameterOffsets[i] : nil
                         layer.backward(ws.activations[i], ws.activations[i + 1], current, needDx ? other : nil, batch: n,
                                        parameters: base + parameterOffsets[i], parameterGradient: dp,
                                        buffers: bb + bufferOffsets[i], mode: mode, scratch: ws.scratch[i])

@@ -35,6 +35,77 @@ enum NetworkBench {
         return 2 * Double(m * n * k) / t / 1e9
     }
 
+    /// Times the training step of mlp:784-256-256-10 at batch 128 — forward, softmax cross-entropy,
+    /// backward without the input gradient, plain SGD (η = 10⁻³) — the step of
+    /// `scripts/bench/numpy_mlp_step.py` and `torch_mlp_step.py`. Baselines: the step's matrix
+    /// products with naive loops (in this process), and numpy and PyTorch at the same thread count
+    /// when the project's `.venv` has them (``PythonBaseline``).
+    /// Timing alternates to share the machine's load fairly: each of `rounds` rounds times
+    /// `blocks` blocks of `steps` of our steps (median), then runs each script once (its own
+    /// median over `blocks` blocks of `steps`). Reported: medians over rounds of wall time per
+    /// step, and of process CPU time per step (all threads; steadier on a loaded machine).
+    static func trainingStep(rounds: Int = 5, blocks: Int = 3, steps: Int = 50) throws {
+        var model = try Sequential.random(spec: "mlp:784-256-256-10", seed: 1)
+        let batch = 128
+        let x = values(batch * 784, seed: 5)
+        let labels = (0..<batch).map { Int32($0 % 10) }
+        let ws = Workspace(model: model, capacity: batch)
+        var dz = [Float](repeating: 0, count: batch * 10)
+        var sgd = SGD(learningRate: 1e-3)
+        func step() {
+            model.crossEntropyGradient(x, labels: labels, batch: batch, workspace: ws, logitGradient: &dz)
+            sgd.step(&model.parameters, gradient: ws.parameterGradient)
+        }
+        // Naive baseline: the same step's matrix products with naive loops (forward 3, backward 5).
+        let shapes = [(batch, 256, 784), (batch, 256, 256), (batch, 10, 256),   // forward
+                      (256, 784, batch), (256, 256, batch), (10, 256, batch),   // weight gradients
+                      (batch, 256, 256), (batch, 256, 10)]                       // input gradients of layers 2, 3
+        let scratchA = values(784 * 784, seed: 6), scratchB = values(784 * 784, seed: 7)
+        var scratchC = [Float](repeating: 0, count: 784 * 784)
+        let naiveStep = Bench.median(runs: 3) {
+            scratchC.withUnsafeMutableBufferPointer { c in
+                for (m, n, k) in shapes { naiveMatmul(scratchA, scratchB, c.baseAddress!, m: m, n: n, k: k) }
+            }
+        }
+        let numpy = PythonBaseline(script: "scripts/bench/numpy_mlp_step.py")
+        let torch = PythonBaseline(script: "scripts/bench/torch_mlp_step.py")
+        if numpy == nil {
+            print("   numpy baseline not available (needs .venv/bin/python, from scripts/interop/install.sh, and scripts/bench/numpy_mlp_step.py: run from the repository root, or set MODELATTICE_PYTHON)")
+        }
+        func median(_ v: [Double]) -> Double { v.isEmpty ? .nan : v.sorted()[v.count / 2] }
+        let scriptArguments = ["--steps", "\(steps)", "--blocks", "\(blocks)"]
+        for threads in [1, 2] {
+            BLAS.setThreads(threads)
+            let environment = ["OPENBLAS_NUM_THREADS": "\(threads)", "OMP_NUM_THREADS": "\(threads)"]
+            for _ in 0..<steps { step() }                                    // warm-up
+            var ours: [(wall: Double, cpu: Double)] = [], np: [(wall: Double, cpu: Double)] = [], pt: [(wall: Double, cpu: Double)] = []
+            for _ in 0..<rounds {
+                var walls: [Double] = []
+                let c0 = processCPUSeconds()
+                for _ in 0..<blocks {
+                    let t0 = Bench.now()
+                    for _ in 0..<steps { step() }
+                    walls.append((Bench.now() - t0) / Double(steps))
+                }
+                ours.append((median(walls), (processCPUSeconds() - c0) / Double(blocks * steps)))
+                if let r = numpy?.run(arguments: scriptArguments, environment: environment) { np.append(r) }
+                if let r = torch?.run(arguments: scriptArguments + ["--threads", "\(threads)"], environment: environment) { pt.append(r) }
+            }
+            let ow = median(ours.map(\.wall)), oc = median(ours.map(\.cpu))
+            Bench.report("train step mlp:784-256-256-10 b128 (\(threads) thr)", value: ow * 1e3, baseline: naiveStep * 1e3, unit: "ms")
+            for (name, runs, available) in [("numpy", np, numpy != nil), ("torch", pt, torch != nil)] where available {
+                guard !runs.isEmpty else {
+                    print("   \(name) baseline not available (the script failed: \(name) not importable in the .venv?)")
+                    continue
+                }
+                let bw = median(runs.map(\.wall)), bc = median(runs.map(\.cpu))
+                Bench.report("  same step in \(name) (\(threads) thr)", value: ow * 1e3, baseline: bw * 1e3, unit: "ms")
+                print(String(format: "   -> ours/%@ (%d thr): wall %.2f (%.3f vs %.3f ms), process CPU %.2f (%.3f vs %.3f ms); medians of %d alternations",
+                             name, threads, ow / bw, ow * 1e3, bw * 1e3, oc / bc, oc * 1e3, bc * 1e3, rounds))
+            }
+        }
+    }
+
     static func run() throws {
         print("== network (machine shared with other builds: timings are noisy) ==")
         // 1. Raw sgemm vs naive loops: time of one 1024^3 product (naive time extrapolated ×64 from 256^3).
@@ -49,36 +120,8 @@ enum NetworkBench {
             print(String(format: "   -> sgemm %.1f GFLOP/s; naive i-k-j loops %.1f GFLOP/s", rate, 2 * pow(256.0, 3) / tn / 1e9))
         }
 
-        // 2. Training step of mlp:784-256-256-10 at batch 128 (forward + backward, no input gradient).
-        let model = try Sequential.random(spec: "mlp:784-256-256-10", seed: 1)
-        let batch = 128
-        let x = values(batch * 784, seed: 5)
-        let labels = (0..<batch).map { Int32($0 % 10) }
-        let ws = Workspace(model: model, capacity: batch)
-        var dz = [Float](repeating: 0, count: batch * 10)
-        func step() {
-            dz.withUnsafeMutableBufferPointer { d in
-                let z = model.forward(x, batch: batch, workspace: ws)
-                CrossEntropy.evaluate(logits: z, labels: labels, batch: batch, classes: 10, gradient: d.baseAddress!, scale: 1 / Float(batch))
-                model.backward(d.baseAddress!, batch: batch, workspace: ws, inputGradient: false)
-            }
-        }
-        // Baseline: the same step's matrix products with naive loops (forward 3, backward 5).
-        let shapes = [(batch, 256, 784), (batch, 256, 256), (batch, 10, 256),   // forward
-                      (256, 784, batch), (256, 256, batch), (10, 256, batch),   // weight gradients
-                      (batch, 256, 256), (batch, 256, 10)]                       // input gradients of layers 2, 3
-        let scratchA = values(784 * 784, seed: 6), scratchB = values(784 * 784, seed: 7)
-        var scratchC = [Float](repeating: 0, count: 784 * 784)
-        let naiveStep = Bench.median(runs: 3) {
-            scratchC.withUnsafeMutableBufferPointer { c in
-                for (m, n, k) in shapes { naiveMatmul(scratchA, scratchB, c.baseAddress!, m: m, n: n, k: k) }
-            }
-        }
-        for threads in [1, 2] {
-            BLAS.setThreads(threads)
-            let t = Bench.median(runs: 200, warmup: 20) { step() }
-            Bench.report("train step mlp:784-256-256-10 b128 (\(threads) thr)", value: t * 1e3, baseline: naiveStep * 1e3, unit: "ms")
-        }
+        // 2. Training step of mlp:784-256-256-10 at batch 128, beside naive loops, numpy and PyTorch.
+        try trainingStep()
 
         // 3. Forward of 10^6 inputs through mlp:784-512-512-10 vs the sgemm rate at the same shapes.
         let big = try Sequential.random(spec: "mlp:784-512-512-10", seed: 2)

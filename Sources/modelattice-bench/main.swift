@@ -9,6 +9,7 @@ groups["field"] = FieldBench.run
 groups["thresholds"] = ThresholdBench.run
 groups["input"] = InputBench.run
 groups["network"] = NetworkBench.run
+groups["network-step"] = { try NetworkBench.trainingStep() }
 groups["resnet"] = ResNetBench.run
 groups["lattice"] = LatticeBench.run
 groups["mpi"] = ScalingBench.run
@@ -16,7 +17,8 @@ groups["star"] = StarBench.run
 groups["growth"] = GrowthBench.run
 
 let requested = Array(CommandLine.arguments.dropFirst())
-let names = requested.isEmpty ? groups.keys.sorted() : requested
+// "network-step" is the training step alone; "network" already includes it.
+let names = requested.isEmpty ? groups.keys.sorted().filter { $0 != "network-step" } : requested
 for name in names {
     guard let group = groups[name] else {
         FileHandle.standardError.write(Data("modelattice-bench: unknown group '\(name)'; groups: \(groups.keys.sorted().joined(separator: ", "))\n".utf8))
