@@ -8,6 +8,7 @@ public enum ExperimentRegistry {
         try [
             RegisteredExperiment(PercolationSweepExperiment()),
             RegisteredExperiment(PercolationFieldExperiment()),
+            RegisteredExperiment(PercolationThresholdsExperiment()),
             RegisteredExperiment(LatticeSubspaceExperiment()),
             RegisteredExperiment(LatticeConnectExperiment()),
             RegisteredExperiment(NetworkTrainExperiment()),
