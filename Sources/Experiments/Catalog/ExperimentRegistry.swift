@@ -11,6 +11,8 @@ public enum ExperimentRegistry {
             RegisteredExperiment(PercolationThresholdsExperiment()),
             RegisteredExperiment(LatticeSubspaceExperiment()),
             RegisteredExperiment(LatticeConnectExperiment()),
+            RegisteredExperiment(LatticeGrowExperiment()),
+            RegisteredExperiment(LatticeIIDGrowthExperiment()),
             RegisteredExperiment(NetworkTrainExperiment()),
             RegisteredExperiment(ParameterStarExperiment()),
             RegisteredExperiment(ParameterGeodesicExperiment()),
