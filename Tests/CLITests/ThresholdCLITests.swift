@@ -59,7 +59,8 @@ import TestSupport
         let json = try Data(contentsOf: URL(fileURLWithPath: dir + "/t.json"))
         let record = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(record["seed"] as? Int == 4)
-        #expect((record["parameters"] as? [String: String])?["dims"] == "9-10")
+        #expect((record["configuration"] as? [String: Any])?["dims"] as? [Int] == [9, 10])
+        #expect((record["configuration"] as? [String: Any])?["samples"] as? Int == 4)
     }
 
     @Test(arguments: [

@@ -18,9 +18,9 @@ public struct CertificateLattice: Sendable {
 
     public init(a: [Float], c: [Float], steps: Int, axes: Int, rng: RandomGenerator) throws {
         guard a.count == c.count else { throw ModeLatticeError.data("the two inputs have different sizes (\(a.count), \(c.count))") }
-        guard steps >= 1 else { throw ModeLatticeError.usage("--steps must be at least 1 (got \(steps))") }
+        guard steps >= 1 else { throw ModeLatticeError.invalid("steps", "must be at least 1 (got \(steps))") }
         guard axes >= 1, axes <= a.count else {
-            throw ModeLatticeError.usage("--axes must be between 1 and the input dimension \(a.count) (got \(axes))")
+            throw ModeLatticeError.invalid("axes", "must be between 1 and the input dimension \(a.count) (got \(axes))")
         }
         let diff = zip(c, a).map { Double($0) - Double($1) }
         let distance = diff.reduce(0) { $0 + $1 * $1 }.squareRoot()

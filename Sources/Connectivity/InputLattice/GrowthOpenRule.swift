@@ -24,28 +24,16 @@ public enum GrowthOpenRule: Sendable, Equatable, CustomStringConvertible {
     case shellQuantile(Double)
     case iid(Double)
 
-    /// Parses `class`, `loss:τ` (τ > 0), `shell-quantile:q` or `iid:P` (0 < q, P < 1); a usage
-    /// error naming the value otherwise.
+    /// Parses `class`, `loss:τ` (τ > 0), `shell-quantile:q` or `iid:P` (0 < q, P < 1) with
+    /// ``OpenRuleSpelling``; a usage error about the field `open` otherwise.
     public init(parsing text: String) throws {
-        if text == "class" { self = .predictedClass; return }
-        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        if parts.count == 2, let v = Double(parts[1]), v.isFinite {
-            switch parts[0] {
-            case "loss":
-                guard v > 0 else { throw ModeLatticeError.usage("--open loss:τ needs τ > 0 (got \(v))") }
-                self = .loss(v); return
-            case "shell-quantile":
-                guard v > 0 && v < 1 else { throw ModeLatticeError.usage("--open shell-quantile:q needs 0 < q < 1 (got \(v))") }
-                self = .shellQuantile(v); return
-            case "iid":
-                guard v > 0 && v < 1 else { throw ModeLatticeError.usage("--open iid:P needs 0 < P < 1 (got \(v))") }
-                self = .iid(v); return
-            case "quantile":
-                throw ModeLatticeError.usage("--open quantile:q needs a finite lattice; growth on h·Z^n takes shell-quantile:Q, loss:TAU, class or iid:P")
-            default: break
-            }
+        switch try OpenRuleSpelling.parse(text, takes: ["class", "loss", "shell-quantile", "iid"],
+                                          context: "growth on h·Z^n takes class, loss:TAU, shell-quantile:Q or iid:P (quantile:Q needs a finite lattice)") {
+        case ("loss", let v?): self = .loss(v)
+        case ("shell-quantile", let v?): self = .shellQuantile(v)
+        case ("iid", let v?): self = .iid(v)
+        default: self = .predictedClass
         }
-        throw ModeLatticeError.usage("unknown open rule '\(text)'; use class, loss:TAU, shell-quantile:Q or iid:P (e.g. shell-quantile:0.001)")
     }
 
     public var description: String {

@@ -30,10 +30,10 @@ public struct LatticeCertificate: Sendable {
     public init(lattice: CertificateLattice, rule: OpenRule, target: Int, weight: Double = 1.5,
                 maximumEvaluations: Int = 20_000) throws {
         if case .quantile = rule {
-            throw ModeLatticeError.usage("--open quantile:q needs a finite lattice; certificates take class or loss:TAU")
+            throw ModeLatticeError.invalid("open", "quantile:q needs a finite lattice; certificates take class or loss:TAU")
         }
-        guard weight >= 1 else { throw ModeLatticeError.usage("--weight must be at least 1 (got \(weight))") }
-        guard maximumEvaluations >= 2 else { throw ModeLatticeError.usage("--budget must be at least 2 evaluations") }
+        guard weight >= 1 else { throw ModeLatticeError.invalid("weight", "must be at least 1 (got \(weight))") }
+        guard maximumEvaluations >= 2 else { throw ModeLatticeError.invalid("budget", "must be at least 2 evaluations (got \(maximumEvaluations))") }
         self.lattice = lattice
         self.rule = rule
         self.target = target

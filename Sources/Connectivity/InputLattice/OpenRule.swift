@@ -13,22 +13,15 @@ public enum OpenRule: Sendable, Equatable, CustomStringConvertible {
     case loss(Double)
     case quantile(Double)
 
-    /// Parses `class`, `loss:τ` (τ > 0) or `quantile:q` (0 ≤ q ≤ 1); a usage error otherwise.
+    /// Parses `class`, `loss:τ` (τ > 0) or `quantile:q` (0 ≤ q ≤ 1) with ``OpenRuleSpelling``; a
+    /// usage error about the field `open` otherwise.
     public init(parsing text: String) throws {
-        if text == "class" { self = .predictedClass; return }
-        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        if parts.count == 2, let v = Double(parts[1]), v.isFinite {
-            switch parts[0] {
-            case "loss":
-                guard v > 0 else { throw ModeLatticeError.usage("--open loss:τ needs τ > 0 (got \(v))") }
-                self = .loss(v); return
-            case "quantile":
-                guard v >= 0 && v <= 1 else { throw ModeLatticeError.usage("--open quantile:q needs 0 ≤ q ≤ 1 (got \(v))") }
-                self = .quantile(v); return
-            default: break
-            }
+        switch try OpenRuleSpelling.parse(text, takes: ["class", "loss", "quantile"],
+                                          context: "a finite lattice takes class, loss:TAU or quantile:Q") {
+        case ("loss", let v?): self = .loss(v)
+        case ("quantile", let v?): self = .quantile(v)
+        default: self = .predictedClass
         }
-        throw ModeLatticeError.usage("unknown open rule '\(text)'; use class, loss:TAU (e.g. loss:0.5) or quantile:Q (e.g. quantile:0.2)")
     }
 
     public var description: String {
@@ -65,6 +58,35 @@ public enum OpenRule: Sendable, Equatable, CustomStringConvertible {
             for i in order.prefix(k) { mask[i] = true }
             return mask
         }
+    }
+}
+
+/// The one parser of open-rule spellings, shared by ``OpenRule`` (finite lattices) and
+/// ``GrowthOpenRule`` (growth on anchor + h·Z^n): `class`, or `NAME:VALUE` with VALUE finite and in
+/// the name's range — loss:τ (τ > 0), quantile:q (0 ≤ q ≤ 1), shell-quantile:q (0 < q < 1),
+/// iid:P (0 < P < 1). Errors describe the value under the field `open`; the CLI names the flag.
+public enum OpenRuleSpelling {
+    /// Every name with its value's range, as the errors state it.
+    static let ranges: [String: (ok: @Sendable (Double) -> Bool, range: String)] = [
+        "loss": ({ $0 > 0 }, "loss:τ needs τ > 0"),
+        "quantile": ({ $0 >= 0 && $0 <= 1 }, "quantile:q needs 0 ≤ q ≤ 1"),
+        "shell-quantile": ({ $0 > 0 && $0 < 1 }, "shell-quantile:q needs 0 < q < 1"),
+        "iid": ({ $0 > 0 && $0 < 1 }, "iid:P needs 0 < P < 1"),
+    ]
+
+    /// (name, value) of `text` when its name is one of `takes`; `context` says what the caller takes
+    /// when the name is known but belongs elsewhere.
+    public static func parse(_ text: String, takes: Set<String>, context: String) throws -> (String, Double?) {
+        if text == "class" { return ("class", nil) }
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let rule = ranges[parts[0]], let v = Double(parts[1]), v.isFinite else {
+            throw ModeLatticeError.invalid("open", "'\(text)' is not an open rule; \(context)")
+        }
+        guard takes.contains(parts[0]) else {
+            throw ModeLatticeError.invalid("open", "\(parts[0]):\(parts[1]) does not apply here: \(context)")
+        }
+        guard rule.ok(v) else { throw ModeLatticeError.invalid("open", "\(rule.range) (got \(v))") }
+        return (parts[0], v)
     }
 }
 

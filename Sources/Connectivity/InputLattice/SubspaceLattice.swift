@@ -31,7 +31,7 @@ public struct SubspaceLattice: Sendable {
         for _ in 0..<d {
             let (p, o) = count.multipliedReportingOverflow(by: L)
             guard !o, p <= maximumSites else {
-                throw ModeLatticeError.usage("a \(d)-dimensional lattice of side \(L) has more than 2^27 = \(maximumSites) sites, the most that fits in memory here (about \(bytesPerSite) bytes a site); use a smaller --size or fewer --dims")
+                throw ModeLatticeError.usage("a \(d)-dimensional lattice of side \(L) has more than 2^27 = \(maximumSites) sites, the most that fits in memory here (about \(bytesPerSite) bytes a site); use a smaller side or fewer dimensions")
             }
             count = p
         }
@@ -39,8 +39,8 @@ public struct SubspaceLattice: Sendable {
     }
 
     public init(anchor: [Float], directions: [Double], dimension d: Int, side L: Int, spacing h: Double) throws {
-        guard h > 0, h.isFinite else { throw ModeLatticeError.usage("--spacing must be positive (got \(h))") }
-        guard L >= 2 else { throw ModeLatticeError.usage("--size must be at least 2 (got \(L))") }
+        guard h > 0, h.isFinite else { throw ModeLatticeError.invalid("spacing", "must be positive (got \(h))") }
+        guard L >= 2 else { throw ModeLatticeError.invalid("size", "must be at least 2 (got \(L))") }
         guard d >= 1, d <= anchor.count else {
             throw ModeLatticeError.usage("lattice dimension \(d) must be between 1 and the input dimension \(anchor.count)")
         }

@@ -71,21 +71,21 @@ public struct SubspaceScan: Sendable {
 
     /// Checks sizes, spacing and class before any work (usage errors).
     public func validate(inputSize n: Int, classCount: Int) throws {
-        guard !dims.isEmpty else { throw ModeLatticeError.usage("--dims is empty") }
+        guard !dims.isEmpty else { throw ModeLatticeError.invalid("dims", "is empty") }
         for d in dims {
             guard d >= 1, d <= n else {
-                throw ModeLatticeError.usage("lattice dimension \(d) is beyond the input dimension \(n); use --dims between 1 and \(n)")
+                throw ModeLatticeError.invalid("dims", "must be between 1 and the input dimension \(n) (got \(d))")
             }
             let L = side(dimension: d)
-            guard L >= 2 else { throw ModeLatticeError.usage("--size must be at least 2 (got \(L))") }
+            guard L >= 2 else { throw ModeLatticeError.invalid("size", "must be at least 2 (got \(L))") }
             _ = try SubspaceLattice.siteCount(dimension: d, side: L)
             let h = spacing(dimension: d, side: L)
-            guard h > 0, h.isFinite else { throw ModeLatticeError.usage("--spacing must be positive (got \(h))") }
+            guard h > 0, h.isFinite else { throw ModeLatticeError.invalid("spacing", "must be positive (got \(h))") }
         }
         if let target, target < 0 || target >= classCount {
             throw ModeLatticeError.usage("class \(target) is not an output of the model (it has \(classCount) classes, 0-\(classCount - 1))")
         }
-        guard iidMasks >= 0 else { throw ModeLatticeError.usage("--iid-masks must be at least 0") }
+        guard iidMasks >= 0 else { throw ModeLatticeError.invalid("iidMasks", "must be at least 0 (got \(iidMasks))") }
     }
 
     /// The target class for an anchor: the given one, else the network's prediction there.

@@ -79,7 +79,7 @@ public enum InputStar {
     public static func run(_ classifier: any InputClassifier, inputs: [[Float]], label: Int,
                            configuration c: Configuration) throws -> (table: Table, center: [Float]) {
         guard inputs.count >= 2 else { throw ModeLatticeError.usage("input star needs at least 2 inputs (got \(inputs.count))") }
-        guard c.points >= 2 else { throw ModeLatticeError.usage("--points must be at least 2 (got \(c.points))") }
+        guard c.points >= 2 else { throw ModeLatticeError.invalid("points", "must be at least 2 (got \(c.points))") }
         let x = try center(classifier, inputs: inputs, label: label, configuration: c)
         let spokes = try inputs.map { try segment(classifier, $0, x, label: label, points: c.points) }
         var table = Table(columns: columns)

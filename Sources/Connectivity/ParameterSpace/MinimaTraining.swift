@@ -57,10 +57,10 @@ public enum MinimaTraining {
         let file = try SafeTensors.read(from: path)
         let fileSpec = file.metadata[ModelFile.specKey] ?? "?"
         guard fileSpec == spec else {
-            throw ModeLatticeError.data("minima file '\(path)' holds spec '\(fileSpec)', not '\(spec)'; use another --minima-dir")
+            throw ModeLatticeError.data("minima file '\(path)' holds spec '\(fileSpec)', not '\(spec)'; use another minima directory")
         }
         guard file.metadata["seed"] == String(seed), file.metadata["epochs"] == String(epochs) else {
-            throw ModeLatticeError.data("minima file '\(path)' was trained with seed \(file.metadata["seed"] ?? "?") and \(file.metadata["epochs"] ?? "?") epochs, not seed \(seed) and \(epochs) epochs; use another --minima-dir")
+            throw ModeLatticeError.data("minima file '\(path)' was trained with seed \(file.metadata["seed"] ?? "?") and \(file.metadata["epochs"] ?? "?") epochs, not seed \(seed) and \(epochs) epochs; use another minima directory")
         }
         do { return try ModelFile.decode(file) } catch let e as ModeLatticeError {
             throw ModeLatticeError.data("minima file '\(path)': \(e.message)")

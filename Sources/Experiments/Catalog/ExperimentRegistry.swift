@@ -8,8 +8,11 @@ public enum ExperimentRegistry {
         try [
             RegisteredExperiment(PercolationSweepExperiment()),
             RegisteredExperiment(PercolationFieldExperiment()),
+            RegisteredExperiment(PercolationThresholdsExperiment()),
             RegisteredExperiment(LatticeSubspaceExperiment()),
             RegisteredExperiment(LatticeConnectExperiment()),
+            RegisteredExperiment(LatticeGrowExperiment()),
+            RegisteredExperiment(LatticeIIDGrowthExperiment()),
             RegisteredExperiment(NetworkTrainExperiment()),
             RegisteredExperiment(ParameterStarExperiment()),
             RegisteredExperiment(ParameterGeodesicExperiment()),

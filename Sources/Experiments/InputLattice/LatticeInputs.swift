@@ -88,3 +88,14 @@ public enum IntegerList {
         return out
     }
 }
+
+/// Lists of numbers as users write them: `0.3,3,30`.
+public enum DoubleList {
+    public static func parse(_ text: String, field: String) throws -> [Double] {
+        let values = text.split(separator: ",").map { Double($0) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+            throw ModeLatticeError.invalid(field, "cannot be read from '\(text)'; write numbers separated by commas, e.g. 0.05,0.1")
+        }
+        return values.map { $0! }
+    }
+}

@@ -31,6 +31,9 @@ public protocol Experiment: Sendable {
     static var columns: [String] { get }
     /// Other tables by role (`"summary"`, `"profiles"`, …) with their columns.
     static var extraTables: [String: [String]] { get }
+    /// True when one unit spreads its own work over `settings.threads` (e.g. a threshold row's
+    /// growths): the runner then runs units one at a time, so the two levels do not oversubscribe.
+    static var parallelInsideUnits: Bool { get }
 
     /// Throws a usage error describing the offending value (not the flag) when the
     /// configuration cannot be run.
@@ -46,6 +49,7 @@ public protocol Experiment: Sendable {
 
 extension Experiment {
     public static var extraTables: [String: [String]] { [:] }
+    public static var parallelInsideUnits: Bool { false }
     public func validate(_ configuration: Configuration) throws {}
 }
 

@@ -5,7 +5,8 @@ import Support
 ///
 ///     validate → outputs writable → fingerprint(encoded configuration, revision, seed, generator)
 ///     → prepare → units → resume from checkpoint → deal units to threads and MPI ranks (UnitRunner)
-///     → progress → products → atomic tables and files → sidecars → drop the checkpoint
+///     (one at a time when ``Experiment/parallelInsideUnits``) → progress → products → atomic tables
+///     and files → sidecars → drop the checkpoint
 ///
 /// The fingerprint covers the full encoded configuration, so a default changed in code (or in an
 /// experiment file) changes it: a stale checkpoint is then started afresh, and `reproduce` knows the
@@ -42,7 +43,7 @@ public enum ExperimentRunner {
         let results: [E.UnitResult]
         let finished = FinishedUnits()
         do {
-            results = try UnitRunner.run(count: units.count, threads: settings.threads, checkpoint: checkpoint,
+            results = try UnitRunner.run(count: units.count, threads: E.parallelInsideUnits ? 1 : settings.threads, checkpoint: checkpoint,
                                          progress: progress) { i in
                 let r = try experiment.run(units[i], index: i, configuration, setup, settings)
                 finished.add()

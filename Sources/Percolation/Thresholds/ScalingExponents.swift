@@ -48,7 +48,7 @@ public struct ScalingForm: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Which finite-size form a growth estimate is fitted with.
-public enum ThresholdFitModel: String, Sendable, CaseIterable {
+public enum ThresholdFitModel: String, Sendable, CaseIterable, Codable {
     /// p_c + a·n^(−ω) + b·n^(−2ω) (default).
     case twoTerm = "two-term"
     /// p_c + a·n^(−ω) + b·n^(−(ω+Ω)): needs the correction-to-scaling exponent Ω.

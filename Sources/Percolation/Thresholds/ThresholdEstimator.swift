@@ -214,13 +214,15 @@ public enum ThresholdEstimator {
     /// Checkpoint lists must be strictly increasing, start at 1 or more, end within the growth
     /// limit and have at least 4 entries (3 fit parameters and 1 degree of freedom).
     public static func validateCheckpoints(_ c: [Int], dimension d: Int, kind: ThresholdKind) throws {
-        guard c.count >= 4 else { throw ModeLatticeError.usage("a fit needs at least 4 checkpoints (got \(c.count))") }
-        guard c[0] >= 1 else { throw ModeLatticeError.usage("checkpoints must be positive (got \(c[0]))") }
+        guard c.count >= 4 else { throw ModeLatticeError.invalid("checkpoints", "must hold at least 4 sizes for a fit (got \(c.count))") }
+        guard c[0] >= 1 else { throw ModeLatticeError.invalid("checkpoints", "must be positive (got \(c[0]))") }
         for i in 1..<c.count where c[i] <= c[i - 1] {
-            throw ModeLatticeError.usage("checkpoints must be strictly increasing (got \(c[i - 1]) then \(c[i]))")
+            throw ModeLatticeError.invalid("checkpoints", "must be strictly increasing (got \(c[i - 1]) then \(c[i]))")
         }
         let limit = InvasionGrowth.maximumTarget(dimension: d, kind: kind)
-        guard c.last! <= limit else { throw ModeLatticeError.usage("the last checkpoint must be at most \(limit) for d = \(d) (got \(c.last!))") }
+        guard c.last! <= limit else {
+            throw ModeLatticeError.invalid("checkpoints", "must end at most at \(limit) for d = \(d) (got \(c.last!))")
+        }
     }
 
     /// The fitted p_c with its statistical error, χ²/dof, and the systematic error measured as the

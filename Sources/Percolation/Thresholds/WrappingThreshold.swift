@@ -23,7 +23,7 @@ public enum WrappingThreshold {
     public static func estimate(_ s: ThresholdSettings, side: Int = defaultSide,
                                 shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> ThresholdEstimate {
         guard s.dimension == 2 else {
-            throw ModeLatticeError.usage("the wrapping method needs a known universal crossing value, which is used here for d = 2 only; use --method growth")
+            throw ModeLatticeError.invalid("method", "wrapping needs a known universal crossing value, used here for d = 2 only (got d = \(s.dimension)); use growth")
         }
         let started = Date()
         let kind = s.kind
@@ -96,7 +96,7 @@ public enum WrappingThreshold {
 
 /// Which estimator to use: `auto` picks the wrapping crossing in d = 2 (where a universal value is
 /// known and its finite-size error falls like L^(−11/4)) and invasion growth elsewhere.
-public enum ThresholdMethod: String, Sendable, CaseIterable {
+public enum ThresholdMethod: String, Sendable, CaseIterable, Codable {
     case auto, wrapping, growth
 
     public func resolved(dimension d: Int) -> ThresholdMethod {

@@ -31,7 +31,8 @@ struct LatticeSubspaceCommand: ParsableCommand {
         (c.dims, c.spacing, c.anchor, c.open) = (dims ?? c.dims, spacing, anchor, open)
         (c.targetClass, c.iidMasks) = (targetClass, iidMasks)
         try CommandErrors.naming(["dims": "--dims", "sites": "--sites", "spacing": "--spacing", "open": "--open",
-                                  "networks": "--networks", "class": "--class"]) {
+                                  "networks": "--networks", "class": "--class",
+                                  "size": "--size", "iidMasks": "--iid-masks"]) {
             try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(["table": output, "summary": summary].compactMapValues { $0 }),
                                      settings: options.settings)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import NetworkCore
 import Support
 
@@ -12,7 +13,7 @@ struct EvaluateCommand: ParsableCommand {
 
     @Option(help: "Model file (.safetensors).") var model: String
     @Option(help: "Architecture spec when the file has none in its metadata (PyTorch exports).") var spec: String?
-    @OptionGroup var data: DatasetOptions
+    @OptionGroup var data: DataOptions
     @Option(help: "Which split(s): test, train or all.") var split: Split = .test
     @Option(help: "Worker threads for BLAS (default: all cores).") var threads: Int?
 
@@ -22,16 +23,15 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         BLAS.setThreads(threads ?? ParallelMap.defaultThreads)
-        let net = try NetworkIO.loadModel(model, spec: spec)
+        let net = try ModelFile.load(model, spec: spec)
         let splits: [MNISTFormat.Split] = split == .all ? [.train, .test] : [split == .train ? .train : .test]
-        var rows: [String] = []
+        var table = Table(columns: ["split", "examples", "loss", "accuracy"])
         for s in splits {
-            let d = try data.load(s)
-            try NetworkIO.check(d, fits: net)
+            let d = try data.source.load(s)
+            try DataSource.check(d, fits: net)
             let r = net.evaluate(d.images, labels: d.labels)
-            rows.append("\(s.rawValue),\(d.count),\(Cell.double(r.loss).csv),\(Cell.double(r.accuracy).csv)")
+            table.append([.text(s.rawValue), .int(d.count), .double(r.loss), .double(r.accuracy)])
         }
-        print("split,examples,loss,accuracy")
-        rows.forEach { print($0) }
+        print(table.csv, terminator: "")
     }
 }

@@ -26,8 +26,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let scheme = try Initialization.named(`init`, sigmaW: sigmaW, sigmaB: sigmaB)
-        var net = try NetworkIO.build(arch!)
-        try AtomicFile.checkWritable(output)
+        var net = try ArchitectureSpec.build(arch!)
         try net.initialize(scheme, seed: options.seed, generator: options.rng)
         try ModelFile.save(net, to: output, metadata: ["init": `init`, "seed": String(options.seed), "generator": options.generator])
         print("wrote \(output) (\(arch!), \(net.parameterCount) parameters, init \(`init`), seed \(options.seed))")

@@ -15,7 +15,6 @@ struct LabelCommand: ParsableCommand {
     @Option(help: "Also write the cluster-size histogram (size,count) to this CSV.") var histogram: String?
 
     func run() throws {
-        if let histogram { try AtomicFile.checkWritable(histogram) }
         let result = try ClusterLabeling.label(maskFile: mask, boundary: boundary)
         if let histogram { try result.histogramTable.write(to: histogram) }
         print(result.table.csv, terminator: "")

@@ -17,11 +17,11 @@ struct MaskCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
 
     func run() throws {
-        let lattice = try HypercubicLattice(dimension: dim, side: size, boundary: .open)
-        guard p >= 0 && p <= 1 else { throw ModeLatticeError.usage("--p must lie in [0, 1] (got \(p))") }
-        try AtomicFile.checkWritable(output)
-        let rng = try RandomGenerator(algorithm: options.generator, seed: SeedSequence.derive(options.seed, stream: "mask", index: 0))
-        let mask = try IIDMask.generate(lattice: lattice, p: p, rng: rng)
-        try NPYArray(dtype: .bool, shape: lattice.shape, bytes: mask).write(to: output)
+        try CommandErrors.naming(["dimension": "--dim", "side": "--size", "p": "--p"]) {
+            let lattice = try HypercubicLattice(dimension: dim, side: size, boundary: .open)
+            let rng = try RandomGenerator(algorithm: options.generator, seed: SeedSequence.derive(options.seed, stream: "mask", index: 0))
+            let mask = try IIDMask.generate(lattice: lattice, p: p, rng: rng)
+            try NPYArray(dtype: .bool, shape: lattice.shape, bytes: mask).write(to: output)
+        }
     }
 }
