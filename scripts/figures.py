@@ -274,6 +274,8 @@ def lattice_growth():
     for i, path in enumerate(files):
         name = os.path.basename(path)
         rows = read(name)
+        if not rows or "spacing" not in rows[0] or "survived" not in rows[0]:
+            continue    # lattice_grow_iid.csv: iid growth against the branching process, its own figure
         spacings = sorted({num(r, "spacing") for r in rows})
         rule = rows[0].get("open_rule", name)
         surv, surv_se = [], []
