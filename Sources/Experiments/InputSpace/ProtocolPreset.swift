@@ -19,7 +19,7 @@ public struct PresetConflict: Sendable, Equatable {
 /// and ``validatePreset()`` rejects a configuration that names a protocol but contradicts one of
 /// them, naming the field (so a catalog entry or a command line cannot silently run a mixture and
 /// call it the paper's protocol).
-public protocol ProtocolConfigurable: ExperimentConfiguration {
+public protocol ProtocolConfigurable: PresetSelectingConfiguration {
     /// The named protocol whose settings the configuration follows (nil: ours, all adjustable).
     var `protocol`: ConnectivityProtocol? { get set }
     /// This configuration with `protocol` = `p` and every setting `p` fixes set to its value.

@@ -8,6 +8,14 @@ public protocol ExperimentConfiguration: Codable, Equatable, Sendable {
     init()
 }
 
+/// A configuration whose defaults depend on its overrides: the catalog lays a configuration's JSON
+/// overrides over ``presetDefaults(for:)`` instead of `init()` (e.g. a named protocol's preset,
+/// ``ProtocolConfigurable``).
+public protocol PresetSelectingConfiguration: ExperimentConfiguration {
+    /// The defaults `overrides` are laid over.
+    static func presetDefaults(for overrides: JSONValue) throws -> Self
+}
+
 /// An experiment as a value: a configuration, independent units of work, and a function from
 /// finished units to tables. ``ExperimentRunner`` owns everything else (validation order,
 /// writability checks, fingerprints, checkpoints, threads and ranks, progress, atomic writes,

@@ -35,7 +35,7 @@ public struct RegisteredExperiment: Sendable {
     public static func configuration<E: Experiment>(_ type: E.Type, _ overrides: JSONValue) throws -> E.Configuration {
         // A configuration that names a protocol is laid over that protocol's preset, not over init().
         var base = E.Configuration()
-        if let presets = E.Configuration.self as? any ProtocolConfigurable.Type {
+        if let presets = E.Configuration.self as? any PresetSelectingConfiguration.Type {
             do {
                 if let preset = try presets.presetDefaults(for: overrides) as? E.Configuration { base = preset }
             } catch {
