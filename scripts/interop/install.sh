@@ -15,14 +15,8 @@ if ! command -v python3 >/dev/null 2>&1; then
   echo "interop: python3 not found; cannot install torch" >&2
   exit 1
 fi
-if [ ! -x .venv/bin/python ]; then
-  if ! python3 -m venv .venv >/dev/null 2>&1; then
-    # Debian's system Python keeps venv in a separate package.
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
-    rm -rf .venv && python3 -m venv .venv || exit 1
-  fi
-fi
+source scripts/lib/venv.sh
+ensure_venv || exit 1
 echo "interop: installing torch==$TORCH_VERSION, safetensors and numpy into .venv" >&2
 start=$(date +%s)
 .venv/bin/pip install -q "torch==$TORCH_VERSION" "safetensors>=0.4" "numpy>=1.24" || exit 1
