@@ -70,6 +70,11 @@ import Testing
         #expect(c == InputAdversarialExperiment.Configuration().applyingPreset(.vrabel2024))
         #expect(c.attackSettings.targetedIterations == 512 && !c.attackSettings.targetedClipsPixels)
         #expect(c.pairSelection == PairSelection(drawnPerClass: 7, keptPerClass: 5) && c.pairs == 70 && c.points == 250)
+        // The preset follows the entry's own settings: pairs in free (untrained) mode get the untrained bypass and 2 rounds.
+        let free = try RegisteredExperiment.configuration(InputPairsExperiment.self,
+                                                          try json(#"{"protocol": "vrabel2024", "bypassSettings": {"mode": "free"}}"#))
+        #expect(free.bypassSettings.mode == .free && free.bypassSettings.learningRate == 0.05 && free.rounds == 2)
+        #expect(try free.presetConflicts().isEmpty)
         // A catalog entry contradicting its protocol decodes, and validation names the field.
         let bad = try RegisteredExperiment.configuration(InputAdversarialExperiment.self, try json(#"{"protocol": "vrabel2024", "pairs": 100}"#))
         #expect(throws: ModeLatticeError.self) { try InputAdversarialExperiment().validate(bad) }

@@ -43,11 +43,14 @@ extension ProtocolConfigurable {
     }
 
     /// Decoding helper for the catalog: the defaults a configuration's JSON overrides are laid
-    /// over, i.e. `init()` with the named protocol's preset applied when the overrides name one.
+    /// over. When the overrides name a protocol, its preset is applied to `init()` with the
+    /// overrides already laid on, so a preset that depends on other settings (the bypass mode of
+    /// pairs) follows the overrides' values, not the defaults'.
     public static func presetDefaults(for overrides: JSONValue) throws -> Self {
         guard case .object(let fields) = overrides, let name = fields["protocol"] else { return Self() }
         let p = try name.decode(ConnectivityProtocol.self)
-        return Self().applyingPreset(p)
+        let overridden = try JSONValue(encoding: Self()).overlaid(with: overrides).decode(Self.self)
+        return overridden.applyingPreset(p)
     }
 }
 
