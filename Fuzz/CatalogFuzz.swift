@@ -6,8 +6,7 @@ import Support
 /// for every file), then what `reproduce` does with an entry before running it: requirement
 /// order, each profile's configuration overrides, and for typed entries the configuration laid
 /// over an experiment type's defaults, decoded, checked for unknown fields and fingerprinted
-/// (``RegisteredExperiment/configuration(_:_:)``); for command-line entries the argument list and
-/// its fingerprint.
+/// (``RegisteredExperiment/configuration(_:_:)``).
 ///
 /// The fuzz binary holds only the Support-level sources of the Experiments module (Catalog and
 /// Runner), not the experiment types (they pull in Percolation, NetworkCore and Connectivity), so
@@ -23,15 +22,10 @@ public func catalogFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         for profile in ExperimentSpec.profileNames {
             _ = spec.producedFiles(resultsDirectory: "RESULTS")
             _ = spec.outputPaths(resultsDirectory: "RESULTS")
-            if spec.isTyped {
-                let overrides = try spec.overrides(profile: profile, resultsDirectory: "RESULTS")
-                let configuration = try RegisteredExperiment.configuration(FuzzSweep.self, overrides)
-                _ = try ExperimentRunner.fingerprint(FuzzSweep.self, configuration, seed: spec.seed ?? ExperimentSpec.defaultSeed,
-                                                     generator: "mt19937")
-            } else {
-                _ = try spec.invocation(profile: profile, resultsDirectory: "RESULTS")
-                _ = try spec.legacyFingerprint(profile: profile)
-            }
+            let overrides = try spec.overrides(profile: profile, resultsDirectory: "RESULTS")
+            let configuration = try RegisteredExperiment.configuration(FuzzSweep.self, overrides)
+            _ = try ExperimentRunner.fingerprint(FuzzSweep.self, configuration, seed: spec.seed ?? ExperimentSpec.defaultSeed,
+                                                 generator: "mt19937")
         }
     }
     return 0

@@ -108,7 +108,7 @@ public enum MNISTFormat {
                 return candidate
             }
             if directory == nil {
-                throw ModeLatticeError.io("Fashion-MNIST not found (\(dir)/\(base).gz); install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or pass --data-dir")
+                throw ModeLatticeError.io("Fashion-MNIST not found (\(dir)/\(base).gz); install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or give a directory that holds the IDX files")
             }
             throw ModeLatticeError.io("no \(base)[.gz] in data directory '\(dir)' (expected MNIST-format IDX files)")
         }

@@ -47,7 +47,7 @@ public enum ModelFile {
 
     public static func decode(_ file: SafeTensors, spec override: String? = nil) throws -> Sequential {
         guard let spec = override ?? file.metadata[specKey] else {
-            throw ModeLatticeError.data("no architecture spec in the file's __metadata__[\"spec\"]; pass --spec (e.g. mlp:784-256-10)")
+            throw ModeLatticeError.data("no architecture spec in the file's __metadata__[\"spec\"]; give the architecture spec explicitly (e.g. mlp:784-256-10)")
         }
         var model: Sequential
         do { model = try ArchitectureSpec.build(spec) } catch let e as ModeLatticeError {

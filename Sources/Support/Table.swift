@@ -85,12 +85,12 @@ public struct RunRecord: Codable, Sendable {
     public var revision: Int?
     public var fingerprint: String?
     public var notes: [String]
-    /// Set when the run is part of `modelattice reproduce` (see ``RunContext``).
-    public var experiment: RunContext.Experiment?
+    /// Set when the run is part of `modelattice reproduce`: the catalog entry it belongs to.
+    public var experiment: CatalogEntryRecord?
     /// How this run went (written to the run sidecar, not the provenance sidecar).
     public var timing: RunTiming?
 
-    public init(commandLine: [String] = RunContext.commandLine ?? CommandLine.arguments, seed: UInt64?, generator: String?,
+    public init(commandLine: [String] = CommandLine.arguments, seed: UInt64?, generator: String?,
                 threads: Int?, parameters: [String: String], wallSeconds: Double,
                 started: Date, notes: [String] = []) {
         self.commandLine = commandLine
@@ -98,7 +98,7 @@ public struct RunRecord: Codable, Sendable {
         self.generator = generator
         self.parameters = parameters
         self.notes = notes
-        self.experiment = RunContext.experiment
+        self.experiment = nil
         self.timing = RunTiming(wallSeconds: wallSeconds, started: started, threads: threads)
     }
 

@@ -21,6 +21,7 @@ struct ReproduceCommand: ParsableCommand {
     @Flag(help: "List the catalog and exit.") var list = false
     @Flag(help: "With --list: print each experiment's table columns.") var columns = false
     @Flag(help: "Rerun experiments that this results directory has already finished.") var force = false
+    @Flag(help: "Also run the entries a profile leaves out of a whole-catalog run (optionalIn; see --list).") var all = false
     @Option(help: "Directory of experiment files.") var experiments = "experiments"
     @Option(help: "Directory the tables are written into.") var results = "results"
     @Option(help: "Worker threads (default: all cores). Results do not depend on it.") var threads: Int?
@@ -28,12 +29,14 @@ struct ReproduceCommand: ParsableCommand {
     func run() throws {
         let selected = try ExperimentCatalog.load(directory: experiments).select(only)
         if list { return try printList(selected) }
-        let reproduction = CatalogReproduction(
+        var reproduction = CatalogReproduction(
             profile: profile.rawValue, resultsDirectory: results, force: force, threads: threads ?? ParallelMap.defaultThreads,
-            legacyCommand: { spec, args in try Self.runLegacy(spec, args, profile: profile.rawValue) },
             log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        reproduction.includeOptional = all || !only.isEmpty
         let report = try reproduction.run(selected)
-        print("reproduce: \(report.ran.count) run, \(report.skipped.count) already finished")
+        print("reproduce: \(report.ran.count) run, \(report.skipped.count) already finished"
+              + (report.leftOut.isEmpty ? "" : ", \(report.leftOut.count) left out of the \(profile.rawValue) run (--all runs them): "
+                 + report.leftOut.map(\.name).joined(separator: ", ")))
         if !report.ran.isEmpty {
             print(report.changed.isEmpty
                   ? "reproduce: all \(report.compared) regenerated files are byte-identical to the ones they replaced"
@@ -44,30 +47,14 @@ struct ReproduceCommand: ParsableCommand {
 
     private func printList(_ selected: [ExperimentSpec]) throws {
         for spec in selected {
-            let kind = spec.experiment ?? (spec.command ?? []).joined(separator: " ")
-            print("\(spec.name)\t\(kind)\t\(spec.description)")
+            let optional = spec.optionalIn?[profile.rawValue].map { " [left out of a whole \(profile.rawValue) run: \($0)]" } ?? ""
+            print("\(spec.name)\t\(spec.experiment)\t\(spec.description)\(optional)")
             guard columns else { continue }
-            let main = try spec.experiment.map { try ExperimentRegistry.named($0).columns } ?? spec.columns ?? []
-            print("  \(spec.table ?? spec.name + ".csv"): \(main.joined(separator: ","))")
-            if let type = spec.experiment {
-                let extra = try ExperimentRegistry.named(type).extraTables
-                for (role, file) in (spec.outputs ?? [:]).sorted(by: { $0.key < $1.key }) {
-                    if let cols = extra[role] { print("  \(file): \(cols.joined(separator: ","))") }
-                }
+            let type = try ExperimentRegistry.named(spec.experiment)
+            print("  \(spec.table ?? spec.name + ".csv"): \(type.columns.joined(separator: ","))")
+            for (role, file) in (spec.outputs ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if let cols = type.extraTables[role] { print("  \(file): \(cols.joined(separator: ","))") }
             }
         }
-    }
-
-    /// A catalog entry still given as a command line: run it in-process through the ordinary
-    /// command types, with the sidecar told which entry it belongs to.
-    private static func runLegacy(_ spec: ExperimentSpec, _ args: [String], profile: String) throws {
-        RunContext.commandLine = ["modelattice"] + args
-        RunContext.experiment = .init(name: spec.name, profile: profile, fingerprint: try spec.legacyFingerprint(profile: profile))
-        defer { RunContext.commandLine = nil; RunContext.experiment = nil }
-        var command: ParsableCommand
-        do { command = try ModeLattice.parseAsRoot(args) } catch {
-            throw ModeLatticeError.data("experiment '\(spec.name)' has invalid arguments: \(ModeLattice.message(for: error))")
-        }
-        try command.run()
     }
 }

@@ -33,18 +33,18 @@ import TestSupport
             #expect(["0", "1"].contains(row[7]) && ["0", "1"].contains(row[8]) && Int(row[9])! >= 1)
         }
         let covariance = try CLI.csv(dir + "/c1.csv")
-        #expect(covariance.header == ["r", "c_target", "c_measured"])
+        #expect(covariance.header == ["correlation", "r", "c_target", "c_measured"])
         #expect(covariance.rows.count == 13)                            // r = 0 … L/2
-        #expect(covariance.rows[0] == ["0", "1", "1"])
-        #expect(abs(Double(covariance.rows[2][1])! - exp(-0.5)) < 1e-15)
+        #expect(covariance.rows[0] == ["gaussian:2", "0", "1", "1"])
+        #expect(abs(Double(covariance.rows[2][2])! - exp(-0.5)) < 1e-15)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/one.json"))) as! [String: Any]
         #expect(json["seed"] as? Int == 3)
-        #expect((json["parameters"] as? [String: String])?["correlation"] == "gaussian:2")
-        #expect((json["parameters"] as? [String: String])?["open_sites"] == "288")
+        #expect(json["experimentType"] as? String == "percolation_field")
+        #expect((json["configuration"] as? [String: Any])?["correlations"] as? [String] == ["gaussian:2"])
+        #expect((json["notes"] as? [String])?.contains { $0.contains("the 288 lowest values") } == true)
         #expect(json["wallSeconds"] == nil)      // timing lives in the run sidecar
         let timing = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/one.run.json"))) as! [String: Any]
         #expect(timing["wallSeconds"] is Double)
-        #expect(CLI.exists(dir + "/c1.json"))
         #expect(!CLI.exists(dir + "/one.csv.partial.jsonl"))
     }
 
@@ -54,7 +54,8 @@ import TestSupport
         (["--correlation": "power:1.5"], "H must lie in (0, 1)"), (["--correlation": "gauss:2"], "is not none"),
         (["--correlation": "gaussian:"], "is not none"), (["--correlation": "none:3"], "is not none"),
         (["--open-fraction": "0"], "(0, 1)"), (["--open-fraction": "1"], "(0, 1)"), (["--open-fraction": "1.3"], "(0, 1)"),
-        (["--trials": "0"], "trials"), (["--size": "1"], "side"), (["--dim": "0"], "dimension"),
+        (["--trials": "0"], "--trials must be at least 1 (got 0)"), (["--size": "1"], "--size must be at least 2 (got 1)"),
+        (["--dim": "0"], "--dim must be at least 1 (got 0)"),
         (["--dim": "3", "--size": "1200", "--threads": "1"], "the largest side that fits at d = 3 is"),
     ])
     func rejectsBadInputWithUsageExit(extra: [String: String], mention: String) throws {

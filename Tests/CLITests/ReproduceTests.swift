@@ -19,7 +19,7 @@ import TestSupport
             #expect(FileManager.default.fileExists(atPath: path), "\(spec.name) wrote no table")
             guard FileManager.default.fileExists(atPath: path) else { continue }
             let table = try CLI.csv(path)
-            let declared = try spec.experiment.map { try ExperimentRegistry.named($0).columns } ?? spec.columns
+            let declared = try ExperimentRegistry.named(spec.experiment).columns
             #expect(table.header == declared, "\(spec.name): columns differ")
             #expect(!table.rows.isEmpty, "\(spec.name): no rows")
             #expect(FileManager.default.fileExists(atPath: RunRecord.sidecarPath(for: path)))

@@ -15,28 +15,15 @@ private let projectRoot: String = {
         let catalog = try ExperimentCatalog.load(directory: projectRoot + "/experiments")
         #expect(!catalog.experiments.isEmpty)
         for spec in catalog.experiments {
-            if let type = spec.experiment {
-                // Typed: the type exists, every profile decodes over its defaults, no column copies.
-                let registered = try ExperimentRegistry.named(type)
-                #expect(spec.columns == nil, "\(spec.name) repeats its columns")
-                var prints: [String: String] = [:]
-                for profile in ExperimentSpec.profileNames {
-                    let overrides = try spec.overrides(profile: profile, resultsDirectory: "R")
-                    #expect(!overrides.canonicalText.contains("{results}"))
-                    prints[profile] = try registered.fingerprint(overrides, settings: RunSettings(seed: spec.seed ?? 1))
-                }
-                #expect(prints["tiny"] != prints["full"], "\(spec.name): tiny and full are the same run")
-            } else {
-                let command = try #require(spec.command)
-                #expect(!(spec.columns ?? []).isEmpty, "\(spec.name) declares no columns")
-                for profile in ExperimentSpec.profileNames {
-                    let args = try spec.invocation(profile: profile, resultsDirectory: "R")
-                    #expect(Array(args.prefix(command.count)) == command)
-                    #expect(args.contains("R/" + (spec.outputFile ?? spec.name + ".csv")))
-                    #expect(!args.contains { $0.contains("{results}") })
-                }
-                #expect(try spec.legacyFingerprint(profile: "tiny") != spec.legacyFingerprint(profile: "full"))
+            // The type exists, every profile decodes over its defaults, tiny and full differ.
+            let registered = try ExperimentRegistry.named(spec.experiment)
+            var prints: [String: String] = [:]
+            for profile in ExperimentSpec.profileNames {
+                let overrides = try spec.overrides(profile: profile, resultsDirectory: "R")
+                #expect(!overrides.canonicalText.contains("{results}"))
+                prints[profile] = try registered.fingerprint(overrides, settings: RunSettings(seed: spec.seed ?? 1))
             }
+            #expect(prints["tiny"] != prints["full"], "\(spec.name): tiny and full are the same run")
         }
     }
 
@@ -46,8 +33,8 @@ private let projectRoot: String = {
         #expect(throws: ModeLatticeError.self) { try ExperimentCatalog.load(directory: dir) }
         try FileManager.default.removeItem(atPath: dir + "/bad.json")
         let spec = """
-        {"name": "other", "description": "d", "command": ["x"], "arguments": [],
-         "profiles": {"tiny": [], "quick": [], "full": []}, "columns": ["a"]}
+        {"name": "other", "description": "d", "experiment": "percolation_sweep",
+         "profiles": {"tiny": {}, "quick": {}, "full": {}}}
         """
         try spec.write(toFile: dir + "/mine.json", atomically: true, encoding: .utf8)
         do {
@@ -79,11 +66,11 @@ private let projectRoot: String = {
 
     @Test func finishedStatusFollowsFingerprint() throws {
         let dir = try TemporaryDirectory.make("status")
-        let spec = ExperimentSpec(name: "e", description: "", profiles: ["tiny": .array([.string("--n"), .string("1")]), "quick": .array([.string("--n"), .string("2")]), "full": .array([.string("--n"), .string("3")])],
-                                  command: ["c"], arguments: ["--a", "1"], columns: ["x"])
+        let spec = ExperimentSpec(name: "e", description: "", experiment: "percolation_sweep", configuration: .object(["dim": .number(2)]),
+                                  profiles: ["tiny": .object(["size": .number(8)]), "quick": .object(["size": .number(16)]),
+                                             "full": .object(["size": .number(32)])])
         func reproduction(_ profile: String) -> CatalogReproduction {
-            CatalogReproduction(profile: profile, resultsDirectory: dir, force: false, threads: 1,
-                                legacyCommand: { _, _ in }, log: { _ in })
+            CatalogReproduction(profile: profile, resultsDirectory: dir, force: false, threads: 1, log: { _ in })
         }
         #expect(try !reproduction("tiny").isFinished(spec))
         try Table(columns: ["x"], rows: [[1]]).write(to: spec.outputPath(resultsDirectory: dir))
@@ -98,20 +85,50 @@ private let projectRoot: String = {
 
     @Test func requirementsRunFirstAndCyclesAreRejected() throws {
         func spec(_ name: String, _ requires: [String]?) -> ExperimentSpec {
-            ExperimentSpec(name: name, description: "", profiles: ["tiny": .array([]), "quick": .array([]), "full": .array([])],
-                           table: requires == nil ? "\(name).log.csv" : nil, requires: requires, command: ["c"],
-                           arguments: ["--model", "{results}/m.safetensors"], columns: ["x"],
-                           outputFile: requires == nil ? "\(name).safetensors" : nil)
+            ExperimentSpec(name: name, description: "", experiment: "network_train",
+                           profiles: ["tiny": .object([:]), "quick": .object([:]), "full": .object([:])],
+                           outputs: requires == nil ? ["model": "\(name).safetensors"] : nil,
+                           table: requires == nil ? "\(name).log.csv" : nil, requires: requires)
         }
         let catalog = ExperimentCatalog(experiments: [spec("a_uses", ["z_train"]), spec("b_plain", []), spec("z_train", nil)])
         #expect(try catalog.select([]).map(\.name) == ["z_train", "a_uses", "b_plain"])
         #expect(try catalog.select(["a_uses"]).map(\.name) == ["z_train", "a_uses"])
         let train = spec("z_train", nil)
-        #expect(try train.invocation(profile: "tiny", resultsDirectory: "R") == ["c", "--model", "R/m.safetensors", "--output", "R/z_train.safetensors"])
+        #expect(train.outputPaths(resultsDirectory: "R").paths == ["table": "R/z_train.log.csv", "model": "R/z_train.safetensors"])
+        #expect(train.producedFiles(resultsDirectory: "R") == ["R/z_train.log.csv", "R/z_train.log.json", "R/z_train.safetensors"])
         #expect(train.outputPath(resultsDirectory: "R") == "R/z_train.log.csv")
         let cyclic = ExperimentCatalog(experiments: [spec("p", ["q"]), spec("q", ["p"])])
         #expect(throws: ModeLatticeError.self) { try cyclic.select([]) }
         let dangling = ExperimentCatalog(experiments: [spec("p", ["missing"])])
         #expect(throws: ModeLatticeError.self) { try dangling.select([]) }
+    }
+
+    /// An entry optional at quick is left out of a whole-catalog run (with its reason) and runs
+    /// when asked for; tiny and full can never leave an entry out.
+    @Test func optionalEntriesAreLeftOutOnlyOfWholeQuickRuns() throws {
+        let dir = try TemporaryDirectory.make("optional")
+        var spec = ExperimentSpec(name: "e", description: "", experiment: "percolation_sweep", configuration: .object(["dim": .number(2)]),
+                                  profiles: ["tiny": .object(["size": .number(8), "trials": .number(2)]),
+                                             "quick": .object(["size": .number(8), "trials": .number(2)]),
+                                             "full": .object(["size": .number(8), "trials": .number(2)])])
+        spec.optionalIn = ["quick": "too slow for make run"]
+        var reproduction = CatalogReproduction(profile: "quick", resultsDirectory: dir, force: false, threads: 1, log: { _ in })
+        let whole = try reproduction.run([spec])
+        #expect(whole.ran.isEmpty && whole.leftOut.map(\.name) == ["e"] && whole.leftOut[0].reason == "too slow for make run")
+        #expect(!FileManager.default.fileExists(atPath: spec.outputPath(resultsDirectory: dir)))
+        reproduction.includeOptional = true
+        #expect(try reproduction.run([spec]).ran == ["e"])
+        let tiny = CatalogReproduction(profile: "tiny", resultsDirectory: dir, force: false, threads: 1, log: { _ in })
+        #expect(try tiny.run([spec]).ran == ["e"])
+        for (profile, reason) in [("tiny", "x"), ("full", "x"), ("quick", " ")] {
+            let json = #"{"name":"e","description":"d","experiment":"percolation_sweep","optionalIn":{"P":"R"},"profiles":{"tiny":{},"quick":{},"full":{}}}"#
+                .replacingOccurrences(of: "\"P\"", with: "\"\(profile)\"").replacingOccurrences(of: "\"R\"", with: "\"\(reason)\"")
+            do {
+                _ = try ExperimentCatalog.parseEntry(Data(json.utf8), path: "experiments/e.json")
+                Issue.record("optionalIn \(profile) '\(reason)' was accepted")
+            } catch let e as ModeLatticeError {
+                #expect(e.kind == .data && e.message.contains("optionalIn"), "\(e.message)")
+            }
+        }
     }
 }

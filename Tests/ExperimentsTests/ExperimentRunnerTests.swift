@@ -124,12 +124,11 @@ private struct ScaledUnitsB: Experiment {
         func entry(_ name: String, _ type: String, _ configuration: JSONValue) -> ExperimentSpec {
             ExperimentSpec(name: name, description: "", experiment: type, seed: 3, configuration: configuration,
                            profiles: ["tiny": .object([:]), "quick": .object([:]), "full": .object([:])],
-                           outputs: nil, table: nil, requires: nil, command: nil, arguments: nil, columns: nil,
-                           outputFlag: nil, outputFile: nil)
+                           outputs: nil, table: nil, requires: nil)
         }
         var specs = [entry("a", "test_scaled_a", .object([:])), entry("b", "test_scaled_b", .object(["units": .number(3)]))]
         var reproduction = CatalogReproduction(profile: "tiny", resultsDirectory: results, force: false, threads: 2,
-                                               legacyCommand: { _, _ in Issue.record("no legacy entries here") }, log: { _ in })
+                                               log: { _ in })
         reproduction.registry = [try RegisteredExperiment(ScaledUnitsA()), try RegisteredExperiment(ScaledUnitsB())]
         let first = try reproduction.run(specs)
         #expect(first.ran == ["a", "b"])

@@ -2,8 +2,8 @@ import Foundation
 import Support
 
 /// `reproduce`'s loop: for each selected catalog entry, skip it when this results directory's own
-/// state says it is finished with the same fingerprint, otherwise run it (through
-/// ``ExperimentRunner`` for typed entries, through `legacyCommand` for command-line entries), then
+/// state says it is finished with the same fingerprint, otherwise run it through
+/// ``ExperimentRunner``, then
 /// record the state. Afterwards it reports which produced files differ from the bytes they had
 /// before the run: on a clean clone, the committed tables.
 public struct CatalogReproduction {
@@ -11,19 +11,19 @@ public struct CatalogReproduction {
     public var resultsDirectory: String
     public var force: Bool
     public var threads: Int
-    /// Runs a command-line entry's argument list (the CLI supplies it).
-    public var legacyCommand: (ExperimentSpec, [String]) throws -> Void
+    /// Run entries that are optional at this profile (``ExperimentSpec/optionalIn``) too; the CLI
+    /// sets it for `--all` and for entries named with `--only`.
+    public var includeOptional = false
     public var log: (String) -> Void
     /// The experiment types entries may name (the registry's, unless a test supplies its own).
     public var registry: [RegisteredExperiment]
 
     public init(profile: String, resultsDirectory: String, force: Bool, threads: Int,
-                legacyCommand: @escaping (ExperimentSpec, [String]) throws -> Void, log: @escaping (String) -> Void) {
+                log: @escaping (String) -> Void) {
         self.profile = profile
         self.resultsDirectory = resultsDirectory
         self.force = force
         self.threads = threads
-        self.legacyCommand = legacyCommand
         self.log = log
         self.registry = (try? ExperimentRegistry.all()) ?? []
     }
@@ -39,11 +39,10 @@ public struct CatalogReproduction {
         RunSettings(seed: spec.seed ?? ExperimentSpec.defaultSeed, generator: "mt19937", threads: threads, quiet: true)
     }
 
-    /// The fingerprint of `spec` under this profile: of the full decoded configuration for typed
-    /// entries (so a default changed in code changes it), of the argument list otherwise.
+    /// The fingerprint of `spec` under this profile: of the full decoded configuration and the
+    /// type's revision (so a default changed in code changes it).
     public func fingerprint(_ spec: ExperimentSpec) throws -> String {
-        guard let type = spec.experiment else { return try spec.legacyFingerprint(profile: profile) }
-        return try self.type(type)
+        try self.type(spec.experiment)
             .fingerprint(try spec.overrides(profile: profile, resultsDirectory: resultsDirectory), settings: settings(spec))
     }
 
@@ -56,6 +55,8 @@ public struct CatalogReproduction {
     public struct Report: Sendable {
         public var ran: [String] = []
         public var skipped: [String] = []
+        /// Entries optional at this profile and not asked for, with the reason.
+        public var leftOut: [(name: String, reason: String)] = []
         /// Produced files whose bytes differ from before the run (or that are new).
         public var changed: [String] = []
         public var compared = 0
@@ -64,6 +65,11 @@ public struct CatalogReproduction {
     public func run(_ selected: [ExperimentSpec]) throws -> Report {
         var report = Report()
         for spec in selected {
+            if !includeOptional, let reason = spec.optionalIn?[profile] {
+                log("reproduce: \(spec.name): left out of the \(profile) run (\(reason)); `reproduce --all` or `--only \(spec.name)` runs it")
+                report.leftOut.append((spec.name, reason))
+                continue
+            }
             if !force, try isFinished(spec) {
                 log("reproduce: \(spec.name): up to date, skipped")
                 report.skipped.append(spec.name)
@@ -74,18 +80,12 @@ public struct CatalogReproduction {
             let produced = spec.producedFiles(resultsDirectory: resultsDirectory).filter { !$0.hasSuffix(".safetensors") }
             let before = FileSnapshot(produced)
             let started = Date()
-            if let type = spec.experiment {
-                let overrides = try spec.overrides(profile: profile, resultsDirectory: resultsDirectory)
-                log("reproduce: \(spec.name): \(type) \(overrides.canonicalText)")
-                try self.type(type).run(
-                    overrides, outputs: spec.outputPaths(resultsDirectory: resultsDirectory), settings: settings(spec),
-                    commandLine: ["modelattice", "reproduce", "--profile", profile, "--only", spec.name],
-                    catalog: CatalogProvenance(name: spec.name, profile: profile))
-            } else {
-                let args = try spec.invocation(profile: profile, resultsDirectory: resultsDirectory)
-                log("reproduce: \(spec.name): modelattice \(args.joined(separator: " "))")
-                try legacyCommand(spec, args)
-            }
+            let overrides = try spec.overrides(profile: profile, resultsDirectory: resultsDirectory)
+            log("reproduce: \(spec.name): \(spec.experiment) \(overrides.canonicalText)")
+            try self.type(spec.experiment).run(
+                overrides, outputs: spec.outputPaths(resultsDirectory: resultsDirectory), settings: settings(spec),
+                commandLine: ["modelattice", "reproduce", "--profile", profile, "--only", spec.name],
+                catalog: CatalogProvenance(name: spec.name, profile: profile))
             try ReproductionState(name: spec.name, profile: profile, fingerprint: fingerprint).write(resultsDirectory: resultsDirectory)
             let changed = before.changed()
             report.changed += changed

@@ -21,14 +21,14 @@ import Support
 /// of the configuration stands for the results directory. Columns are not repeated here: they are
 /// the experiment type's (`modelattice reproduce --list --columns`).
 ///
-/// Entries not yet moved to the Experiments module give instead a `command` and `arguments` (an
-/// argument list for that `modelattice` command, profiles as argument lists appended to it) and
-/// their `columns`.
+/// Every entry is typed: the former command-line entries (`command`, `arguments`, argument-list
+/// profiles) are gone since every experiment lives in the Experiments module (issue 16); such a
+/// file is rejected with a data error naming the field.
 public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var name: String
     public var description: String
     /// The experiment type (``Experiment/identifier``).
-    public var experiment: String?
+    public var experiment: String
     public var seed: UInt64?
     public var configuration: JSONValue?
     public var profiles: [String: JSONValue]
@@ -37,17 +37,14 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var table: String?
     /// Experiments whose outputs this one reads; `reproduce` runs them first.
     public var requires: [String]?
-    // Legacy command-line entries.
-    public var command: [String]?
-    public var arguments: [String]?
-    public var columns: [String]?
-    public var outputFlag: String?
-    public var outputFile: String?
+    /// Profiles in which this entry is left out of a whole-catalog run, each with the reason
+    /// (`{"quick": "5.6 min: …"}`): `make run` stays within its time limit, and the entry still
+    /// runs at that profile when named (`reproduce --only NAME`) or with `reproduce --all`. Never
+    /// `tiny` (the smoke test runs every entry) or `full`.
+    public var optionalIn: [String: String]?
 
     public static let profileNames = ["tiny", "quick", "full"]
     public static let defaultSeed: UInt64 = 1
-
-    public var isTyped: Bool { experiment != nil }
 
     /// The configuration overrides of `profile` (entry configuration, then the profile's fields),
     /// with `{results}` replaced.
@@ -75,23 +72,6 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         return ExperimentOutputs(paths)
     }
 
-    /// The full argument list of a legacy entry for `profile`, writing into `resultsDirectory`.
-    public func invocation(profile: String, resultsDirectory: String) throws -> [String] {
-        guard let command else { throw ModeLatticeError.software("experiment '\(name)' is not a command-line entry") }
-        guard case .array(let extraValues)? = profiles[profile] else {
-            throw ModeLatticeError.usage("experiment '\(name)' has no profile '\(profile)' (it has \(profiles.keys.sorted().joined(separator: ", ")))")
-        }
-        let extra = extraValues.compactMap { v -> String? in if case .string(let s) = v { return s } else { return nil } }
-        var args = (command + (arguments ?? []) + extra).map {
-            $0.replacingOccurrences(of: "{results}", with: resultsDirectory)
-        }
-        args += [outputFlag ?? "--output", resultsDirectory + "/" + (outputFile ?? name + ".csv")]
-        for (flag, file) in (outputs ?? [:]).sorted(by: { $0.key < $1.key }) {
-            args += [flag, resultsDirectory + "/" + file]
-        }
-        return args
-    }
-
     /// The CSV table this experiment produces.
     public func outputPath(resultsDirectory: String) -> String { resultsDirectory + "/" + (table ?? name + ".csv") }
 
@@ -99,16 +79,8 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public func producedFiles(resultsDirectory: String) -> [String] {
         let main = outputPath(resultsDirectory: resultsDirectory)
         var files = [main, RunRecord.sidecarPath(for: main)]
-        if let outputFile { files.append(resultsDirectory + "/" + outputFile) }
         for file in (outputs ?? [:]).values.sorted() { files.append(resultsDirectory + "/" + file) }
         return files
-    }
-
-    /// A legacy entry's fingerprint: its argument list without paths.
-    public func legacyFingerprint(profile: String) throws -> String {
-        let args = try invocation(profile: profile, resultsDirectory: "RESULTS")
-        let h = SeedSequence.tag(args.joined(separator: "\u{1F}"))
-        return String(h, radix: 16)
     }
 }
 
@@ -137,9 +109,14 @@ public struct ExperimentCatalog: Sendable {
     }
 
     /// One catalog file's bytes as an entry (the entry point `load` and the fuzz target share):
-    /// a data error naming `path` when it is not valid JSON, not a valid entry, lacks a profile,
-    /// or names neither (or both) an experiment type and a command.
+    /// a data error naming `path` when it is not valid JSON, not a valid entry (no experiment
+    /// type, or a former command-line entry), or lacks a profile.
     public static func parseEntry(_ data: Data, path: String) throws -> ExperimentSpec {
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            for key in ["command", "arguments", "columns", "outputFlag", "outputFile"] where object[key] != nil {
+                throw ModeLatticeError.data("experiment file '\(path)' has '\(key)': command-line entries are gone; name an experiment type in 'experiment' (`modelattice reproduce --list` shows them)")
+            }
+        }
         let spec: ExperimentSpec
         do { spec = try JSONDecoder().decode(ExperimentSpec.self, from: data) } catch {
             throw ModeLatticeError.data("experiment file '\(path)' is not a valid experiment: \(Self.describe(error))")
@@ -151,22 +128,17 @@ public struct ExperimentCatalog: Sendable {
         for profile in ExperimentSpec.profileNames where spec.profiles[profile] == nil {
             throw ModeLatticeError.data("experiment '\(spec.name)' lacks the '\(profile)' profile")
         }
-        guard (spec.experiment == nil) != (spec.command == nil) else {
-            throw ModeLatticeError.data("experiment '\(spec.name)' must name exactly one of 'experiment' (a type) or 'command'")
-        }
-        if spec.experiment != nil {
-            for (profile, value) in spec.profiles {
-                guard case .object = value else {
-                    throw ModeLatticeError.data("experiment '\(spec.name)': profile '\(profile)' must be an object of configuration fields")
-                }
+        for (profile, reason) in spec.optionalIn ?? [:] {
+            guard profile == "quick" else {
+                throw ModeLatticeError.data("experiment '\(spec.name)': optionalIn names '\(profile)'; only 'quick' may leave an entry out (tiny is the smoke test of every entry, full is the paper-sized run)")
             }
-        } else {
-            // A command-line entry's profiles are argument lists (found by Fuzz/CatalogFuzz.swift:
-            // an object here used to surface at run time as a usage error, "has no profile").
-            for (profile, value) in spec.profiles {
-                guard case .array(let items) = value, items.allSatisfy({ if case .string = $0 { true } else { false } }) else {
-                    throw ModeLatticeError.data("experiment '\(spec.name)': profile '\(profile)' must be a list of arguments (strings)")
-                }
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ModeLatticeError.data("experiment '\(spec.name)': optionalIn must give the reason the entry is left out of '\(profile)'")
+            }
+        }
+        for (profile, value) in spec.profiles {
+            guard case .object = value else {
+                throw ModeLatticeError.data("experiment '\(spec.name)': profile '\(profile)' must be an object of configuration fields")
             }
         }
         return spec

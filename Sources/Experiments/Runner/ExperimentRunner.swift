@@ -86,7 +86,7 @@ public enum ExperimentRunner {
         record.experimentType = E.identifier
         record.revision = E.revision
         record.fingerprint = fingerprint
-        record.experiment = catalog.map { RunContext.Experiment(name: $0.name, profile: $0.profile, fingerprint: fingerprint) }
+        record.experiment = catalog.map { CatalogEntryRecord(name: $0.name, profile: $0.profile, fingerprint: fingerprint) }
         record.timing?.resumedUnits = resumed
         try record.write(to: RunRecord.sidecarPath(for: main))
         checkpoint.finish()
