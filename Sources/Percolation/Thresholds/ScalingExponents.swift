@@ -24,7 +24,9 @@ import Support
 /// - d = 3: ν = 0.8765(18), d_f = 2.5230(2) (Wang et al., PRE 87, 052107 (2013)); Ω = 0.64(2)
 ///   (Lorenz & Ziff, PRE 57, 230 (1998)).
 /// - d = 4: ν = 0.6845(23), d_f = 3.046(7); d = 5: ν = 0.5737(33), d_f = 3.523(4) (Gracey, PRD 92,
-///   025012 (2015), as used by Mertens & Moore 2018).
+///   025012 (2015), as used by Mertens & Moore 2018). Checked against the Monte Carlo of Zhang, Hou,
+///   Fang, Hu & Deng (arXiv:2004.11289): ν = 1/y_t with y_t = 1.461(5) (4D) and 1.743(10) (5D) gives
+///   the same ν; their d_f = 3.0446(7) (4D) and 3.5260(14) (5D) agree within the errors quoted here.
 /// - d ≥ 6: mean field, ν = 1/2, d_f = 4, so ω = 1/2 and 2ω = 1 (Hara & Slade, CMP 128, 333 (1990)).
 public struct ScalingForm: Sendable, Equatable, CustomStringConvertible {
     /// Exponent of the leading correction.
