@@ -73,13 +73,14 @@ import Support
         } catch { Issue.record("unexpected \(error)") }
     }
 
-    /// The README's claims table is the one generated from results/claims.csv.
-    @Test func readmeTableMatchesClaimsCSV() throws {
+    /// The README claims table is the one generated from results/claims.csv (the markers are named after the file).
+    @Test(arguments: ["claims"])
+    func readmeTableMatchesClaimsCSV(name: String) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let csv = try String(contentsOf: root.appendingPathComponent("results/claims.csv"), encoding: .utf8)
+        let csv = try String(contentsOf: root.appendingPathComponent("results/\(name).csv"), encoding: .utf8)
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        let expected = try ClaimsMarkdown.table(csv: csv)
-        let block = try #require(ClaimsMarkdown.block(in: readme), "README has no claims block")
-        #expect(block == expected, "regenerate with: modelattice claims --markdown results/claims.csv")
+        let expected = try ClaimsMarkdown.table(csv: csv, name: name)
+        let block = try #require(ClaimsMarkdown.block(in: readme, name: name), "README has no \(name) block")
+        #expect(block == expected, "regenerate with: modelattice claims --markdown results/\(name).csv")
     }
 }

@@ -19,7 +19,7 @@ struct ClaimsCommand: ParsableCommand {
     @Option(help: "Training epochs (default \(Experiment.Configuration().epochs)).") var epochs: Int?
     @Option(help: "Output claims table (.csv; sidecars beside it).") var output: String?
     @Option(help: "Per-replicate table with bootstrap intervals over pairs.") var replicatesOutput: String?
-    @Option(help: "Print the README claims table of this claims.csv and exit.") var markdown: String?
+    @Option(help: "Print the README claims table of this claims CSV (markers named after the file: claims, claims_conv) and exit.") var markdown: String?
     @OptionGroup var preset: ProtocolOption
     @OptionGroup var options: RunOptions
 
@@ -28,7 +28,8 @@ struct ClaimsCommand: ParsableCommand {
             guard let text = try? String(contentsOfFile: markdown, encoding: .utf8) else {
                 throw ModeLatticeError.io("cannot read '\(markdown)'")
             }
-            print(try ClaimsMarkdown.table(csv: text))
+            let name = ((markdown as NSString).lastPathComponent as NSString).deletingPathExtension
+            print(try ClaimsMarkdown.table(csv: text, name: name))
             return
         }
         guard let output else { throw ValidationError("--output is required (or --markdown CSV).") }
