@@ -20,7 +20,8 @@ build: deps
 # ends by saying which regenerated files differ from the committed ones. An interrupted run resumes;
 # a second `make run` skips what the first finished. FORCE=1 reruns everything. Entries marked
 # optionalIn quick (the ResNet-18 training evolution, the CNN star and its training, the star
-# trajectory: 12 min together on 2 cores) are left out to keep make run within 10 minutes; ALL=1 runs them.
+# trajectory, claims under the seed paper's protocol: 13 min together on 2 cores) are left out to keep
+# make run within 10 minutes; ALL=1 runs them.
 run: build
 	$(BIN) reproduce --profile quick $(if $(FORCE),--force,) $(if $(ALL),--all,)
 	@bash scripts/figures.sh results || echo "figures: not rendered (see above)"

@@ -33,10 +33,10 @@ import TestSupport
             #expect(["0", "1"].contains(row[7]) && ["0", "1"].contains(row[8]) && Int(row[9])! >= 1)
         }
         let covariance = try CLI.csv(dir + "/c1.csv")
-        #expect(covariance.header == ["correlation", "r", "c_target", "c_measured"])
+        #expect(covariance.header == ["r", "c_target", "c_measured"])   // the issue-18 contract
         #expect(covariance.rows.count == 13)                            // r = 0 … L/2
-        #expect(covariance.rows[0] == ["gaussian:2", "0", "1", "1"])
-        #expect(abs(Double(covariance.rows[2][2])! - exp(-0.5)) < 1e-15)
+        #expect(covariance.rows[0] == ["0", "1", "1"])
+        #expect(abs(Double(covariance.rows[2][1])! - exp(-0.5)) < 1e-15)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/one.json"))) as! [String: Any]
         #expect(json["seed"] as? Int == 3)
         #expect(json["experimentType"] as? String == "percolation_field")

@@ -7,7 +7,9 @@ import Support
 /// synthesis with GSL's FFT; `none` iid, `gaussian:ξ` C(r) = exp(−r²/2ξ²), `power:H`
 /// Weinrib–Halperin), labeled by the same engine as every other lattice. One row per
 /// (correlation, trial) with the `percolation field` columns; the covariance table holds the
-/// target and the measured normalized covariance along the axes per correlation.
+/// target and the measured normalized covariance along the axes per correlation. With a single
+/// correlation the same numbers are also given without the correlation column (role
+/// `axisCovariance`, the `r,c_target,c_measured` contract of `percolation field --correlation-output`).
 public struct PercolationFieldExperiment: Experiment {
     public struct Configuration: ExperimentConfiguration {
         /// Lattice dimension d and side L (periodic).
@@ -25,7 +27,9 @@ public struct PercolationFieldExperiment: Experiment {
     public static let identifier = "percolation_field"
     public static let revision = 1
     public static var columns: [String] { FieldPercolation.columns }
-    public static var extraTables: [String: [String]] { ["covariance": ["correlation"] + FieldPercolation.covarianceColumns] }
+    public static var extraTables: [String: [String]] {
+        ["covariance": ["correlation"] + FieldPercolation.covarianceColumns, "axisCovariance": FieldPercolation.covarianceColumns]
+    }
 
     public init() {}
 
@@ -69,6 +73,8 @@ public struct PercolationFieldExperiment: Experiment {
             covariance.rows += field.covarianceTable(trials).rows.map { [.text(field.correlation.description)] + $0 }
             notes += field.notes.map { field.correlation.description + ": " + $0 }
         }
-        return ExperimentProducts(tables: ["table": table, "covariance": covariance], notes: notes)
+        var tables = ["table": table, "covariance": covariance]
+        if fields.count == 1 { tables["axisCovariance"] = fields[0].covarianceTable(results) }
+        return ExperimentProducts(tables: tables, notes: notes)
     }
 }

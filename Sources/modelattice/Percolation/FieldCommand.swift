@@ -21,7 +21,7 @@ struct FieldCommand: ParsableCommand {
     @Option(help: "Open fraction p in (0, 1): the round(p N) lowest field values are open.") var openFraction: Double
     @Option(help: "Number of independent fields T >= 1.") var trials: Int
     @Option(help: "Output CSV (sidecar F.json beside it).") var output: String
-    @Option(help: "Also write correlation,r,c_target,c_measured: the normalized covariance along the axes, r = 0..L/2.")
+    @Option(help: "Also write r,c_target,c_measured: the normalized covariance along the axes, r = 0..L/2.")
     var correlationOutput: String?
     @OptionGroup var options: RunOptions
 
@@ -29,7 +29,7 @@ struct FieldCommand: ParsableCommand {
         var c = Experiment.Configuration()
         (c.dim, c.size, c.correlations, c.openFraction, c.trials) = (dim, size, [correlation], openFraction, trials)
         var outputs = ExperimentOutputs(table: output)
-        outputs["covariance"] = correlationOutput
+        outputs["axisCovariance"] = correlationOutput
         try CommandErrors.naming(["dim": "--dim", "dimension": "--dim", "size": "--size", "side": "--size", "correlation": "--correlation",
                                   "openFraction": "--open-fraction", "trials": "--trials"]) {
             try ExperimentRunner.run(Experiment(), c, outputs: outputs, settings: options.settings)
