@@ -84,6 +84,8 @@ public struct RunRecord: Codable, Sendable {
     public var experimentType: String?
     public var revision: Int?
     public var fingerprint: String?
+    /// Independent replicates K of the run (nil: one, an unreplicated run).
+    public var replicates: Int?
     public var notes: [String]
     /// Set when the run is part of `modelattice reproduce`: the catalog entry it belongs to.
     public var experiment: CatalogEntryRecord?

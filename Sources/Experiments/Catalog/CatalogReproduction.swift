@@ -36,7 +36,8 @@ public struct CatalogReproduction {
     }
 
     public func settings(_ spec: ExperimentSpec) -> RunSettings {
-        RunSettings(seed: spec.seed ?? ExperimentSpec.defaultSeed, generator: "mt19937", threads: threads, quiet: true)
+        RunSettings(seed: spec.seed ?? ExperimentSpec.defaultSeed, generator: "mt19937", threads: threads, quiet: true,
+                    replicates: spec.replicateCount(profile: profile))
     }
 
     /// The fingerprint of `spec` under this profile: of the full decoded configuration and the
@@ -49,7 +50,7 @@ public struct CatalogReproduction {
     public func isFinished(_ spec: ExperimentSpec) throws -> Bool {
         guard let state = ReproductionState.read(name: spec.name, resultsDirectory: resultsDirectory),
               state.profile == profile, state.fingerprint == (try fingerprint(spec)) else { return false }
-        return spec.producedFiles(resultsDirectory: resultsDirectory).allSatisfy { FileManager.default.fileExists(atPath: $0) }
+        return spec.producedFiles(resultsDirectory: resultsDirectory, profile: profile).allSatisfy { FileManager.default.fileExists(atPath: $0) }
     }
 
     public struct Report: Sendable {
@@ -77,7 +78,7 @@ public struct CatalogReproduction {
             }
             let fingerprint = try self.fingerprint(spec)
             ReproductionState.clear(name: spec.name, resultsDirectory: resultsDirectory)
-            let produced = spec.producedFiles(resultsDirectory: resultsDirectory).filter { !$0.hasSuffix(".safetensors") }
+            let produced = spec.producedFiles(resultsDirectory: resultsDirectory, profile: profile).filter { !$0.hasSuffix(".safetensors") }
             let before = FileSnapshot(produced)
             let started = Date()
             let overrides = try spec.overrides(profile: profile, resultsDirectory: resultsDirectory)

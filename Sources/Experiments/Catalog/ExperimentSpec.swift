@@ -21,6 +21,12 @@ import Support
 /// of the configuration stands for the results directory. Columns are not repeated here: they are
 /// the experiment type's (`modelattice reproduce --list --columns`).
 ///
+/// Replicates (``Replicated``) are a top-level `"replicates"`, never a profile field (profiles hold
+/// configuration fields only, and `claims` has a configuration field of that name): either one count
+/// for every profile, `"replicates": 3`, or counts by profile, `"replicates": {"quick": 3, "full": 5}`
+/// (a profile not named runs one replicate). With K > 1 every table gains a leading `replicate`
+/// column and the summary over replicates goes to `NAME_replicates.csv` (or the `replicates` output).
+///
 /// Every entry is typed: the former command-line entries (`command`, `arguments`, argument-list
 /// profiles) are gone since every experiment lives in the Experiments module (issue 16); such a
 /// file is rejected with a data error naming the field.
@@ -42,6 +48,8 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     /// runs at that profile when named (`reproduce --only NAME`) or with `reproduce --all`. Never
     /// `tiny` (the smoke test runs every entry) or `full`.
     public var optionalIn: [String: String]?
+    /// Independent replicates of an entry (one count, or counts by profile; nil: one).
+    public var replicates: ReplicateCount? = nil
 
     public static let profileNames = ["tiny", "quick", "full"]
     public static let defaultSeed: UInt64 = 1
@@ -65,7 +73,8 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         }
     }
 
-    /// Output paths by role, under `resultsDirectory`.
+    /// Output paths by role, under `resultsDirectory` (the runner adds the replicate summary's
+    /// default path when the run is replicated).
     public func outputPaths(resultsDirectory: String) -> ExperimentOutputs {
         var paths = [ExperimentProducts.mainRole: outputPath(resultsDirectory: resultsDirectory)]
         for (role, file) in outputs ?? [:] { paths[role] = resultsDirectory + "/" + file }
@@ -75,11 +84,18 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     /// The CSV table this experiment produces.
     public func outputPath(resultsDirectory: String) -> String { resultsDirectory + "/" + (table ?? name + ".csv") }
 
-    /// Every file that must exist for the experiment to count as finished (sidecars included).
-    public func producedFiles(resultsDirectory: String) -> [String] {
+    /// The replicates K this entry runs in `profile`.
+    public func replicateCount(profile: String) -> Int { replicates?.count(profile: profile) ?? 1 }
+
+    /// Every file that must exist for the experiment to count as finished (sidecars included; the
+    /// replicate summary when `profile` runs K > 1 replicates and `outputs` does not name it).
+    public func producedFiles(resultsDirectory: String, profile: String? = nil) -> [String] {
         let main = outputPath(resultsDirectory: resultsDirectory)
         var files = [main, RunRecord.sidecarPath(for: main)]
         for file in (outputs ?? [:]).values.sorted() { files.append(resultsDirectory + "/" + file) }
+        if let profile, replicateCount(profile: profile) > 1, outputs?[Replicated.summaryRole] == nil {
+            files.append(Replicated.summaryPath(forMain: main))
+        }
         return files
     }
 }
@@ -128,6 +144,7 @@ public struct ExperimentCatalog: Sendable {
         for profile in ExperimentSpec.profileNames where spec.profiles[profile] == nil {
             throw ModeLatticeError.data("experiment '\(spec.name)' lacks the '\(profile)' profile")
         }
+        if let replicates = spec.replicates { try replicates.validate(entry: spec.name) }
         for (profile, reason) in spec.optionalIn ?? [:] {
             guard profile == "quick" else {
                 throw ModeLatticeError.data("experiment '\(spec.name)': optionalIn names '\(profile)'; only 'quick' may leave an entry out (tiny is the smoke test of every entry, full is the paper-sized run)")
@@ -171,3 +188,50 @@ public struct ExperimentCatalog: Sendable {
     private static func describe(_ error: Error) -> String { DecodingDescription.describe(error) }
 }
 
+/// The replicates of a catalog entry: one count for every profile, or counts by profile name.
+public enum ReplicateCount: Codable, Sendable, Equatable {
+    case all(Int)
+    case byProfile([String: Int])
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let k = try? container.decode(Int.self) {
+            self = .all(k)
+        } else {
+            self = .byProfile(try container.decode([String: Int].self))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .all(let k): try container.encode(k)
+        case .byProfile(let counts): try container.encode(counts)
+        }
+    }
+
+    /// K in `profile` (one for a profile the counts do not name).
+    public func count(profile: String) -> Int {
+        switch self {
+        case .all(let k): return k
+        case .byProfile(let counts): return counts[profile] ?? 1
+        }
+    }
+
+    /// Every count ≥ 1 and every profile name known: a data error naming the entry otherwise.
+    func validate(entry: String) throws {
+        let counts: [(String, Int)]
+        switch self {
+        case .all(let k): counts = [("every profile", k)]
+        case .byProfile(let byName): counts = byName.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+        for (profile, k) in counts {
+            if case .byProfile = self, !ExperimentSpec.profileNames.contains(profile) {
+                throw ModeLatticeError.data("experiment '\(entry)': replicates name an unknown profile '\(profile)' (profiles: \(ExperimentSpec.profileNames.joined(separator: ", ")))")
+            }
+            guard k >= 1 else {
+                throw ModeLatticeError.data("experiment '\(entry)': replicates must be at least 1 (got \(k) for \(profile))")
+            }
+        }
+    }
+}

@@ -83,6 +83,8 @@ public struct ClaimsExperiment: Experiment {
 
     public static let identifier = "claims"
     public static let revision = 1 + 100 * BarrierBypass.revision
+    /// Its own `replicates` field draws the replicates (per architecture); the runner's are refused.
+    public static let runsOwnReplicates = true
     public static let columns = ["claim", "architecture", "replicates", "statistic", "estimate", "ci_low", "ci_high", "verdict"]
     public static let extraTables = ["replicates": ["claim", "architecture", "replicate", "statistic", "estimate", "ci_low",
                                                     "ci_high", "pairs"]]

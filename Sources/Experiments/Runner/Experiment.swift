@@ -42,6 +42,9 @@ public protocol Experiment: Sendable {
     /// True when one unit spreads its own work over `settings.threads` (e.g. a threshold row's
     /// growths): the runner then runs units one at a time, so the two levels do not oversubscribe.
     static var parallelInsideUnits: Bool { get }
+    /// True when the configuration itself draws independent replicates (``ClaimsExperiment``): the
+    /// runner then refuses ``RunSettings/replicates`` > 1 rather than replicate it twice.
+    static var runsOwnReplicates: Bool { get }
 
     /// Throws a usage error describing the offending value (not the flag) when the
     /// configuration cannot be run.
@@ -58,6 +61,7 @@ public protocol Experiment: Sendable {
 extension Experiment {
     public static var extraTables: [String: [String]] { [:] }
     public static var parallelInsideUnits: Bool { false }
+    public static var runsOwnReplicates: Bool { false }
     public func validate(_ configuration: Configuration) throws {}
 }
 
@@ -82,8 +86,8 @@ public struct ExperimentProducts: Sendable {
     public init(table: Table, notes: [String] = []) { self.init(tables: [Self.mainRole: table], notes: notes) }
 }
 
-/// How a run is executed, as opposed to what it computes: the root seed and generator (which
-/// determine the results) and the threads and progress (which do not).
+/// How a run is executed, as opposed to what it computes: the root seed, generator and replicate
+/// count (which determine the results) and the threads and progress (which do not).
 public struct RunSettings: Sendable, Equatable {
     public var seed: UInt64
     public var generator: String
@@ -91,13 +95,17 @@ public struct RunSettings: Sendable, Equatable {
     public var quiet: Bool
     /// Checkpoint finished units beside the main output so an interrupted run resumes.
     public var checkpoints: Bool
+    /// Independent replicates K of the whole experiment (``Replicated``); 1: the run as it is.
+    public var replicates: Int
 
     public init(seed: UInt64 = 1, generator: String = RandomGenerator.resolvedAlgorithm(nil),
-                threads: Int = ParallelMap.defaultThreads, quiet: Bool = true, checkpoints: Bool = true) {
+                threads: Int = ParallelMap.defaultThreads, quiet: Bool = true, checkpoints: Bool = true,
+                replicates: Int = 1) {
         self.seed = seed
         self.generator = generator
         self.threads = threads
         self.quiet = quiet
         self.checkpoints = checkpoints
+        self.replicates = replicates
     }
 }

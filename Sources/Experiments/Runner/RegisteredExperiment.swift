@@ -22,7 +22,7 @@ public struct RegisteredExperiment: Sendable {
         defaults = try JSONValue(encoding: E.Configuration())
         fingerprintBody = { overrides, settings in
             try ExperimentRunner.fingerprint(E.self, try Self.configuration(E.self, overrides), seed: settings.seed,
-                                             generator: settings.generator)
+                                             generator: settings.generator, replicates: settings.replicates)
         }
         runBody = { overrides, outputs, settings, commandLine, catalog in
             try ExperimentRunner.run(experiment, try Self.configuration(E.self, overrides), outputs: outputs,

@@ -30,6 +30,7 @@ struct InputEvolutionCommand: ParsableCommand {
     @Option(help: "Bypass rounds for --bypass-output (default \(Experiment.Configuration().bypassRounds)).") var bypassRounds: Int?
     @Option(help: "Output table (.csv; a JSON sidecar is written beside it).") var output: String
     @OptionGroup var options: RunOptions
+    @OptionGroup var replication: ReplicateOptions
     @Option(name: .customLong("initialization"), help: .hidden) var renamedInitialization: String?
     @Option(name: .customLong("learning-rate"), help: .hidden) var renamedLearningRate: String?
 
@@ -55,7 +56,7 @@ struct InputEvolutionCommand: ParsableCommand {
                      "featureVisualization.iterations": "--fv-iterations", "bypassRounds": "--bypass-rounds", "networks": "--networks"]
         try CommandErrors.naming(flags) {
             try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(["table": output, "bypass": bypassOutput].compactMapValues { $0 }),
-                                     settings: options.settings)
+                                     settings: replication.settings(options))
         }
     }
 }

@@ -26,6 +26,7 @@ struct InputAdversarialCommand: ParsableCommand {
     @Option(help: "Output table (.csv; a JSON sidecar is written beside it).") var output: String
     @OptionGroup var preset: ProtocolOption
     @OptionGroup var options: RunOptions
+    @OptionGroup var replication: ReplicateOptions
 
     func run() throws {
         var c = Experiment.Configuration()
@@ -35,7 +36,7 @@ struct InputAdversarialCommand: ParsableCommand {
         c.pairs = pairs ?? c.pairs
         c.points = points ?? c.points
         try CommandErrors.naming(AttackOptions.flags.merging(["pairs": "--pairs", "attack": "--attack"]) { $1 }) {
-            try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(table: output), settings: options.settings)
+            try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(table: output), settings: replication.settings(options))
         }
     }
 }

@@ -28,6 +28,7 @@ struct InputDetectCommand: ParsableCommand {
     @Option(help: "Output table (.csv; a JSON sidecar is written beside it).") var output: String
     @Option(help: "Also write every held-out score: attack,score,label,value (label real or adversarial).") var scores: String?
     @OptionGroup var options: RunOptions
+    @OptionGroup var replication: ReplicateOptions
 
     func run() throws {
         var c = Experiment.Configuration()
@@ -40,7 +41,7 @@ struct InputDetectCommand: ParsableCommand {
         let flags = ["references": "--references", "examples": "--examples", "resamples": "--resamples", "attacks": "--attack"]
         try CommandErrors.naming(AttackOptions.flags.merging(flags) { $1 }) {
             try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(["table": output, "scores": scores].compactMapValues { $0 }),
-                                     settings: options.settings)
+                                     settings: replication.settings(options))
         }
     }
 }

@@ -34,6 +34,7 @@ struct InputPairsCommand: ParsableCommand {
     @Option(help: "Also write loss curves in long format: pair,path,alpha,loss (path linear or bypass).") var profiles: String?
     @OptionGroup var preset: ProtocolOption
     @OptionGroup var options: RunOptions
+    @OptionGroup var replication: ReplicateOptions
 
     func run() throws {
         var c = Experiment.Configuration()
@@ -48,7 +49,7 @@ struct InputPairsCommand: ParsableCommand {
         try CommandErrors.naming(["pairs": "--pairs", "points": "--points", "rounds": "--rounds", "onlyClass": "--class",
                                   "networks": "--networks", "bypassSettings": "--no-early-stop"]) {
             try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(["table": output, "profiles": profiles].compactMapValues { $0 }),
-                                     settings: options.settings)
+                                     settings: replication.settings(options))
         }
     }
 }

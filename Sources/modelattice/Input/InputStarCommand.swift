@@ -31,6 +31,7 @@ struct InputStarCommand: ParsableCommand {
     @Option(help: "Save the inputs and centers as .npy [stars·(K+1), input shape] (each star's K inputs, then its center).") var saveInputs: String?
     @Option(help: "Output table (.csv; a JSON sidecar is written beside it).") var output: String
     @OptionGroup var options: RunOptions
+    @OptionGroup var replication: ReplicateOptions
 
     func run() throws {
         var c = Experiment.Configuration()
@@ -41,7 +42,7 @@ struct InputStarCommand: ParsableCommand {
                      "points": "--points", "onlyClass": "--class", "networks": "--networks"]
         try CommandErrors.naming(flags) {
             try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(["table": output, "inputs": saveInputs].compactMapValues { $0 }),
-                                     settings: options.settings)
+                                     settings: replication.settings(options))
         }
     }
 }

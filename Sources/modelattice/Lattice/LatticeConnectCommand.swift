@@ -22,6 +22,7 @@ struct LatticeConnectCommand: ParsableCommand {
     @Option(help: "Weight w of the heuristic in f = g + w·H (1 = A*, shortest open path).") var weight = defaults.weight
     @Option(help: "Output CSV (sidecar F.json beside it).") var output: String
     @OptionGroup var options: RunOptions
+    @OptionGroup var replication: ReplicateOptions
 
     func run() throws {
         var c = Experiment.Configuration()
@@ -29,7 +30,7 @@ struct LatticeConnectCommand: ParsableCommand {
         (c.steps, c.axes, c.open, c.budget, c.weight) = (steps, axes, open, budget, weight)
         try CommandErrors.naming(["pairs": "--pairs", "steps": "--steps", "axes": "--axes", "open": "--open",
                                   "budget": "--budget", "weight": "--weight", "networks": "--networks"]) {
-            try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(table: output), settings: options.settings)
+            try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(table: output), settings: replication.settings(options))
         }
     }
 }

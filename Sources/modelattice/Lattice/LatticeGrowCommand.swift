@@ -21,6 +21,7 @@ struct LatticeGrowCommand: ParsableCommand {
     @Option(help: "Also write one row per BFS generation to this CSV.") var generationsOutput: String?
     @Option(help: "Output CSV (sidecar F.json beside it).") var output: String
     @OptionGroup var options: RunOptions
+    @OptionGroup var replication: ReplicateOptions
 
     func run() throws {
         var c = Experiment.Configuration()
@@ -29,7 +30,7 @@ struct LatticeGrowCommand: ParsableCommand {
                                   "cap": "--cap", "networks": "--networks"]) {
             if let spacing { c.spacings = try DoubleList.parse(spacing, field: "spacings") }
             try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(["table": output, "generations": generationsOutput].compactMapValues { $0 }),
-                                     settings: options.settings)
+                                     settings: replication.settings(options))
         }
     }
 }

@@ -17,6 +17,7 @@ struct LatticeIIDGrowthCommand: ParsableCommand {
     @Option(help: "Output CSV (sidecar F.json beside it).") var output: String
     @Option(help: "Also write p_c from the series expansion and the literature to this CSV.") var thresholdsOutput: String?
     @OptionGroup var options: RunOptions
+    @OptionGroup var replication: ReplicateOptions
 
     func run() throws {
         var c = Experiment.Configuration()
@@ -24,7 +25,7 @@ struct LatticeIIDGrowthCommand: ParsableCommand {
         try CommandErrors.naming(["dimension": "--dimension", "lambdas": "--lambda", "trials": "--trials", "cap": "--cap"]) {
             if let lambda { c.lambdas = try DoubleList.parse(lambda, field: "lambdas") }
             try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(["table": output, "thresholds": thresholdsOutput].compactMapValues { $0 }),
-                                     settings: options.settings)
+                                     settings: replication.settings(options))
         }
     }
 }

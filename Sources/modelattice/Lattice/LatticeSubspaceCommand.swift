@@ -23,6 +23,7 @@ struct LatticeSubspaceCommand: ParsableCommand {
     @Option(help: "Per-dimension mean and standard error over networks (CSV).") var summary: String?
     @Option(help: "Output CSV (sidecar F.json beside it).") var output: String
     @OptionGroup var options: RunOptions
+    @OptionGroup var replication: ReplicateOptions
 
     func run() throws {
         var c = Experiment.Configuration()
@@ -34,7 +35,7 @@ struct LatticeSubspaceCommand: ParsableCommand {
                                   "networks": "--networks", "class": "--class",
                                   "size": "--size", "iidMasks": "--iid-masks"]) {
             try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(["table": output, "summary": summary].compactMapValues { $0 }),
-                                     settings: options.settings)
+                                     settings: replication.settings(options))
         }
     }
 }

@@ -19,6 +19,7 @@ struct GeodesicCommand: ParsableCommand {
     @Option(help: "Center trace CSV (\(StarCheckpoint.traceColumns.joined(separator: ","))), one row per check, center named i-j.") var trace: String?
     @Option(help: "Output CSV (a JSON sidecar is written beside it).") var output: String
     @OptionGroup var options: RunOptions
+    @OptionGroup var replication: ReplicateOptions
 
     func parsedLambdas() throws -> [Double]? {
         guard let lambdas else { return nil }
@@ -42,7 +43,7 @@ struct GeodesicCommand: ParsableCommand {
         c.pairs = pairs
         try CommandErrors.naming(StarSetupOptions.flags) {
             try ExperimentRunner.run(Experiment(), c, outputs: ExperimentOutputs(["table": output, "trace": trace].compactMapValues { $0 }),
-                                     settings: options.settings)
+                                     settings: replication.settings(options))
         }
     }
 }

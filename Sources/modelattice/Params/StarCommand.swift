@@ -26,6 +26,7 @@ struct StarCommand: ParsableCommand {
     @Option(help: "Center trace CSV (\(StarCheckpoint.traceColumns.joined(separator: ","))), one row per check.") var trace: String?
     @Option(help: "Output CSV (a JSON sidecar is written beside it).") var output: String
     @OptionGroup var options: RunOptions
+    @OptionGroup var replication: ReplicateOptions
 
     func run() throws {
         var c = Experiment.Configuration()
@@ -37,7 +38,7 @@ struct StarCommand: ParsableCommand {
         c.saveCenter = saveCenter != nil
         let outputs = ExperimentOutputs(["table": output, "profiles": profiles, "trace": trace, "center": saveCenter].compactMapValues { $0 })
         try CommandErrors.naming(StarSetupOptions.flags) {
-            try ExperimentRunner.run(Experiment(), c, outputs: outputs, settings: options.settings)
+            try ExperimentRunner.run(Experiment(), c, outputs: outputs, settings: replication.settings(options))
         }
     }
 }

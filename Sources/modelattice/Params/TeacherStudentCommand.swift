@@ -26,6 +26,7 @@ struct TeacherStudentCommand: ParsableCommand {
     @Option(help: "Center-search starts per pair (linear; default \(Linear.Configuration().restarts)).") var restarts: Int?
     @Option(help: "Output CSV (a JSON sidecar is written beside it).") var output: String
     @OptionGroup var options: RunOptions
+    @OptionGroup var replication: ReplicateOptions
 
     func widths() throws -> [Int]? {
         guard let widthList else { return nil }
@@ -49,12 +50,12 @@ struct TeacherStudentCommand: ParsableCommand {
                 var c = ReLU.Configuration()
                 (c.widths, c.teachers, c.dimension) = (try widths() ?? c.widths, teachers ?? c.teachers, dim)
                 (c.pairs, c.points) = (pairs ?? c.pairs, points ?? c.points)
-                try ExperimentRunner.run(ReLU(), c, outputs: outputs, settings: options.settings)
+                try ExperimentRunner.run(ReLU(), c, outputs: outputs, settings: replication.settings(options))
             case .linear:
                 var c = Linear.Configuration()
                 (c.widths, c.dimension, c.depth) = (try widths() ?? c.widths, dim ?? c.dimension, depth ?? c.depth)
                 (c.pairs, c.points, c.restarts) = (pairs ?? c.pairs, points ?? c.points, restarts ?? c.restarts)
-                try ExperimentRunner.run(Linear(), c, outputs: outputs, settings: options.settings)
+                try ExperimentRunner.run(Linear(), c, outputs: outputs, settings: replication.settings(options))
             }
         }
     }
