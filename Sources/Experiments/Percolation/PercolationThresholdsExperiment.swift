@@ -115,13 +115,14 @@ public struct PercolationThresholdsExperiment: Experiment {
         return try c.method.estimate(s, shouldStop: shouldStop)
     }
 
-    /// The sidecar notes of a row: sizes, errors, memory, the fit and its refits, p(n).
+    /// The sidecar notes of a row: sizes, errors, memory, the fit and its refits, p(n). No times: the
+    /// provenance sidecar reproduces byte for byte (the run's wall time is in NAME.run.json).
     public static func notes(_ e: ThresholdEstimate) -> [String] {
         let tag = "d=\(e.dimension) \(e.kind.rawValue): "
         var lines = [tag + String(
-            format: "%@, N=%d per growth, %d samples, statistical error %.3g, systematic error %.3g (relative stderr %.2e), chi2/dof %.3f, p(N) %.9f, sum N/sum M %.9f, %d examined, peak %.0f MB per growth, %d regrown, %.1f s",
+            format: "%@, N=%d per growth, %d samples, statistical error %.3g, systematic error %.3g (relative stderr %.2e), chi2/dof %.3f, p(N) %.9f, sum N/sum M %.9f, %d examined, peak %.0f MB per growth, %d regrown",
             e.method, e.size, e.samples, e.statisticalError, e.systematicError, e.stderr / e.estimate, e.chi2PerDof,
-            e.largestSizeEstimate, e.acceptanceRatio, e.examined, Double(e.peakBytesPerRun) / 1e6, e.regrown, e.seconds)]
+            e.largestSizeEstimate, e.acceptanceRatio, e.examined, Double(e.peakBytesPerRun) / 1e6, e.regrown)]
         lines += e.profile.map { tag + String(format: "n=%d p=%.9f ± %.2e", $0.n, $0.p, $0.se) }
         lines += e.fitNotes.map { tag + $0 }
         return lines
