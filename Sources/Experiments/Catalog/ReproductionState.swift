@@ -1,22 +1,15 @@
 import Foundation
 import Support
 
-/// What `reproduce` itself has finished, kept in `RESULTS/.state/NAME.json` (ignored by git).
+/// What `reproduce` itself has finished, kept in `RESULTS/.state/NAME.json` (ignored by git): the
+/// same (name, profile, fingerprint) record a run's sidecar holds (``CatalogEntryRecord``).
 ///
 /// Whether an experiment is done is decided by this state, written by the run that finished it,
 /// never by the presence of a table: a committed table on a clean clone counts for nothing, so
 /// `make run` recomputes it and can then say whether it came back byte for byte.
-public struct ReproductionState: Codable, Sendable, Equatable {
-    public var name: String
-    public var profile: String
-    public var fingerprint: String
+public typealias ReproductionState = CatalogEntryRecord
 
-    public init(name: String, profile: String, fingerprint: String) {
-        self.name = name
-        self.profile = profile
-        self.fingerprint = fingerprint
-    }
-
+extension CatalogEntryRecord {
     public static func directory(resultsDirectory: String) -> String { resultsDirectory + "/.state" }
     public static func path(name: String, resultsDirectory: String) -> String {
         directory(resultsDirectory: resultsDirectory) + "/" + name + ".json"
