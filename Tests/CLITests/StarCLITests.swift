@@ -28,13 +28,24 @@ import TestSupport
         #expect(p.rows.count == 9 * 2 * 5)
         #expect(Set(p.rows.map { $0[0] }).contains("direct:0-2:test"))
         for k in 0..<3 { #expect(FileManager.default.fileExists(atPath: dir + "/s_minima/minimum_\(k).safetensors")) }
-        // Rerun with one thread: minima reused, identical table.
+        // Rerun with one thread: minima reused (their files are not rewritten), identical table and
+        // provenance sidecar (whether the cache was used is not a result).
         let first = try String(contentsOfFile: dir + "/s.csv", encoding: .utf8)
+        let firstSidecar = try String(contentsOfFile: dir + "/s.json", encoding: .utf8)
+        func stamps() throws -> [Date] {
+            try (0..<3).map { try FileManager.default.attributesOfItem(atPath: dir + "/s_minima/minimum_\($0).safetensors")[.modificationDate] as! Date }
+        }
+        let before = try stamps()
         let again = try CLI.run(args + ["--threads", "1"])
         #expect(again.status == 0, "stderr: \(again.stderr)")
         #expect(try String(contentsOfFile: dir + "/s.csv", encoding: .utf8) == first)
-        let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s.json"))) as? [String: Any]
-        #expect((sidecar?["notes"] as? [String] ?? []).contains { $0.hasSuffix("_minima: 3 of 3") }, "\(sidecar ?? [:])")
+        #expect(try stamps() == before, "the cached minima were retrained")
+        func notes(_ text: String) throws -> [String] {
+            (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["notes"] as? [String] ?? []
+        }
+        let secondNotes = try notes(String(contentsOfFile: dir + "/s.json", encoding: .utf8))
+        #expect(secondNotes.contains { $0.contains("minima cached in") })
+        #expect(secondNotes == (try notes(firstSidecar)))
     }
 
     @Test func geodesicTinyRun() throws {

@@ -96,7 +96,7 @@ public struct ParameterGeodesicExperiment: Experiment {
                      "trace": Table(columns: StarCheckpoint.traceColumns, rows: results.flatMap(\.trace))],
             notes: ["per (pair, λ): a center on {θ_i, θ_j} from their midpoint, Adam lr \(c.center.lr), at most \(c.center.steps) steps (plateau tolerance \(c.center.tolerance))",
                     "barrier: training-subset cross-entropy along θ_i → θ̃ → θ_j minus the larger endpoint; min_accuracy: test set",
-                    "minima reused from \(c.minima.directory ?? "-"): \(setup.reused) of \(setup.minima.count)",
+                    "minima cached in \(c.minima.directory ?? "-") (a minimum is trained from its seed unless the cache holds it with that seed; the tables are the same either way)",
                     "center steps taken: " + results.map { String($0.steps) }.joined(separator: ",")])
     }
 }

@@ -161,7 +161,7 @@ public struct ParameterStarExperiment: Experiment {
             "barriers: training-subset cross-entropy, max along the path minus the larger endpoint; accuracies: test set",
             "center: Adam on J(θ) = (1/K) Σ_i [E_t R(tθ+(1−t)θ_i) + λ‖θ−θ_i‖²], one minimum and \(c.center.tSamples) t per step, minibatch \(c.minima.batchSize)",
             "shared-center geometry: max G ≥ sqrt(2(K−1)/K) = \(StarGeometry.sharedCenterBound(minima: k)) for equidistant minima",
-            "minima reused from \(c.minima.directory ?? "-"): \(setup.reused) of \(k)",
+            "minima cached in \(c.minima.directory ?? "-") (a minimum is trained from its seed unless the cache holds it with that seed; the tables are the same either way)",
             "center steps taken: \(shared.steps) (plateau rule stopped it: \(shared.converged))",
             "endpoint test accuracy: " + shared.spokes.map { String(format: "%.4f", $0.points[0].testAccuracy) }.joined(separator: ","),
             "endpoint train loss: " + shared.spokes.map { String(format: "%.5f", $0.points[0].trainLoss) }.joined(separator: ","),
