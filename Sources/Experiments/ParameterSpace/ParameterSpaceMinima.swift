@@ -55,15 +55,12 @@ public struct TrainedMinima: @unchecked Sendable {
     /// The (possibly subset) training data the center's minibatches come from.
     public var train: Dataset
     public var evaluator: StarPathEvaluator
-    /// Minima loaded from the directory rather than trained.
-    public var reused: Int
 
-    public init(minima: [[Float]], template: Sequential, train: Dataset, evaluator: StarPathEvaluator, reused: Int = 0) {
+    public init(minima: [[Float]], template: Sequential, train: Dataset, evaluator: StarPathEvaluator) {
         self.minima = minima
         self.template = template
         self.train = train
         self.evaluator = evaluator
-        self.reused = reused
     }
 
     /// Trains or loads the minima of `c` under the run's seed and generator.
@@ -84,13 +81,12 @@ public struct TrainedMinima: @unchecked Sendable {
         let batches = (train.count + min(c.batchSize, train.count) - 1) / min(c.batchSize, train.count)
         let steps = c.epochs * c.count * batches
         let progress = ProgressLine("minima", total: steps, quiet: settings.quiet)
-        var reused = 0
         let nets = try MinimaTraining.minima(spec: c.arch, count: c.count, train: train, training: training,
                                              directory: c.directory, onStep: { _, _ in progress.advance() },
-                                             onMinimum: { _, r in if r { reused += 1; progress.advance(steps / c.count) } })
+                                             onMinimum: { _, r in if r { progress.advance(steps / c.count) } })
         progress.finish()
         return TrainedMinima(minima: nets.map(\.parameters), template: template, train: train,
-                             evaluator: StarPathEvaluator(template: template, train: evalTrain, test: test), reused: reused)
+                             evaluator: StarPathEvaluator(template: template, train: evalTrain, test: test))
     }
 
     /// The risk a center descends: minibatches of the training data, seeded from the run (one

@@ -74,7 +74,9 @@ public struct PercolationFieldExperiment: Experiment {
             notes += field.notes.map { field.correlation.description + ": " + $0 }
         }
         var tables = ["table": table, "covariance": covariance]
-        if fields.count == 1 { tables["axisCovariance"] = fields[0].covarianceTable(results) }
+        if fields.count == 1 {   // the same rows without the correlation column
+            tables["axisCovariance"] = Table(columns: Self.extraTables["axisCovariance"]!, rows: covariance.rows.map { Array($0.dropFirst()) })
+        }
         return ExperimentProducts(tables: tables, notes: notes)
     }
 }
