@@ -48,6 +48,23 @@ import TestSupport
         #expect((sidecar["notes"] as? [String])?.contains { $0.hasPrefix("d=9 site: growth, N=4096 per growth, 6 samples") } == true)
     }
 
+    /// `samplesByDimension` replaces `samples` for the dimensions it names, and decodes from the
+    /// catalog's JSON object with dimension keys.
+    @Test func samplesByDimensionOverridesSamplesWhereNamed() throws {
+        var c = Self.tiny()
+        c.dims = [9, 10]
+        c.kinds = [.bond]
+        c.samplesByDimension = [10: 4]
+        let e = PercolationThresholdsExperiment()
+        try e.validate(c)
+        let rows = try e.units(c, ())
+        #expect(try e.estimate(rows[0], c, RunSettings(seed: 5, threads: 1)).samples == 6)
+        #expect(try e.estimate(rows[1], c, RunSettings(seed: 5, threads: 1)).samples == 4)
+        let decoded = try RegisteredExperiment.configuration(PercolationThresholdsExperiment.self, .object([
+            "samples": .number(256), "samplesByDimension": .object(["4": .number(384), "7": .number(128)])]))
+        #expect(decoded.samplesByDimension == [4: 384, 7: 128] && decoded.samples == 256)
+    }
+
     @Test func rowsAreUnitsInDimensionThenKindOrder() throws {
         var c = PercolationThresholdsExperiment.Configuration()
         c.dims = [3, 5]
@@ -66,6 +83,8 @@ import TestSupport
         #expect(field { _ in } == nil)
         #expect(field { $0.samples = 0 } == "samples")
         #expect(field { $0.trials = 1 } == "trials")
+        #expect(field { $0.samplesByDimension = [9: 1] } == "samplesByDimension")
+        #expect(field { $0.samplesByDimension = [4: 64] } == "samplesByDimension")
         #expect(field { $0.dims = [1] } == "dims")
         #expect(field { $0.budget = 0 } == "budget")
         #expect(field { $0.size = nil; $0.checkpoints = [4096, 2048, 8192, 16384] } == "checkpoints")

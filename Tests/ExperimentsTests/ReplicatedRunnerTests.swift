@@ -136,6 +136,38 @@ private func replicate(_ r: Int, _ path: String) throws -> [String] {
         #expect(notes.contains { $0.hasSuffix("not summarized (identical in every replicate or not numeric): unit, kind") })
     }
 
+    /// A long-format table (rows labelled by a text column that is the same in every replicate) is
+    /// summarized per label, by hand: replicate 0 has gaps a: 1, 3 and b: 10, 20, replicate 1 has
+    /// a: 5, 7 and b: 30, 40, so the medians are a: 2, 6 (mean 4, sd 2√2, half-width t(0.975, 1)·2)
+    /// and b: 15, 35 (mean 25, sd 10√2, half-width t(0.975, 1)·10). The key named `statistic` clashes
+    /// with the summary's column and becomes `row_statistic`; the constant text column and the
+    /// identical `pair` ids are not summarized.
+    @Test func longFormatTablesAreSummarizedPerRowLabel() throws {
+        func table(_ gaps: [Double]) -> Table {
+            var t = Table(columns: ["pair", "statistic", "note", "gap"])
+            for (i, g) in gaps.enumerated() { t.append([.int(i), .text(i % 2 == 0 ? "a" : "b"), "same", .double(g)]) }
+            return t
+        }
+        let (summary, skipped) = Replicated.summary([table([1, 10, 3, 20]), table([5, 30, 7, 40])])
+        #expect(summary.columns == ["row_statistic"] + Replicated.summaryColumns)
+        #expect(skipped == ["pair", "note"])
+        let t = 12.7062047361747
+        let expected: [(String, [Double])] = [("a", [4, 2 * 2.0.squareRoot(), 4 - 2 * t, 4 + 2 * t, 2, 6]),
+                                              ("b", [25, 10 * 2.0.squareRoot(), 25 - 10 * t, 25 + 10 * t, 15, 35])]
+        #expect(summary.rows.count == 2)
+        for (row, (label, values)) in zip(summary.rows, expected) {
+            #expect(row[0] == .text(label) && row[1] == .text("gap") && row[2] == .int(2))
+            for (cell, e) in zip(row.dropFirst(3), values) {
+                guard case .double(let g) = cell else { Issue.record("\(cell) is not a number"); continue }
+                #expect(abs(g - e) <= 1e-12 * abs(e), "\(label): \(g) vs \(e)")
+            }
+        }
+        // Replicates whose label columns differ row by row have no keys: one plain row per column.
+        var shuffled = table([5, 30, 7, 40])
+        shuffled.rows.swapAt(0, 1)
+        #expect(Replicated.keyColumns([table([1, 10, 3, 20]), shuffled]).isEmpty)
+    }
+
     /// Three replicates at 1 and 2 threads: every file byte-identical.
     @Test func replicatesDoNotDependOnTheThreadCount() throws {
         let dir = try TemporaryDirectory.make("replicates-threads")

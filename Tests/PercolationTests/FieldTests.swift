@@ -100,6 +100,46 @@ import Support
         #expect(maxOpen == sorted[591] && minClosed == sorted[592])
     }
 
+    /// The open box is the corner {0…L−1}^d of the embedding torus of side 2L, site by site.
+    @Test func openBoxIsTheCornerOfTheEmbeddingTorus() throws {
+        let box = try HypercubicLattice(dimension: 3, side: 3, boundary: .open)
+        let embedding = try FieldPercolation.embedding(for: box)
+        #expect(embedding.side == 6 && embedding.isPeriodic && embedding.dimension == 3)
+        let phi = (0..<embedding.siteCount).map(Double.init)
+        let cut = FieldPercolation.box(phi, side: 3, dimension: 3)
+        var expected: [Double] = []
+        for x in 0..<3 { for y in 0..<3 { for z in 0..<3 { expected.append(Double(x * 36 + y * 6 + z)) } } }
+        #expect(cut == expected)
+        let periodic = try HypercubicLattice(dimension: 2, side: 5, boundary: .periodic)
+        #expect(try FieldPercolation.embedding(for: periodic) == periodic)
+    }
+
+    /// In the box, sites L − 1 apart along an axis are far apart (covariance C(L − 1), here
+    /// exp(−49/8) = 0.0022 at L = 8, ξ = 2); on the torus of side L they are neighbours (C(1) =
+    /// 0.88). Mean of φ(0, y)·φ(L − 1, y) over 8 rows × 300 fields: a product has variance 1 + ρ²,
+    /// and with rows correlated over ξ = 2 about a third of them count, so its standard error is
+    /// ≈ √(3/2400) ≈ 0.035: the box's |mean| < 0.15 (4σ) and the torus's > 0.7.
+    @Test func openBoxHasNoWrapAroundCorrelation() throws {
+        func farProduct(_ boundary: HypercubicLattice.Boundary) throws -> Double {
+            let lattice = try HypercubicLattice(dimension: 2, side: 8, boundary: boundary)
+            let f = try FieldPercolation(lattice: lattice, correlation: .gaussian(xi: 2), openFraction: 0.5, seed: 12)
+            var sum = 0.0
+            for t in 0..<300 {
+                let phi = try f.values(t)
+                for y in 0..<8 { sum += phi[0 * 8 + y] * phi[7 * 8 + y] }
+            }
+            return sum / 2400
+        }
+        let box = try farProduct(.open), torus = try farProduct(.periodic)
+        #expect(abs(box) < 0.15, "box \(box)")
+        #expect(torus > 0.7, "torus \(torus)")
+        // A box trial labels with open boundaries: nothing wraps, and k = round(p·64) sites are open.
+        let open = try FieldPercolation(lattice: try HypercubicLattice(dimension: 2, side: 8, boundary: .open),
+                                        correlation: .gaussian(xi: 2), openFraction: 0.5, seed: 12)
+        #expect(open.openCount == 32 && open.maxDistance == 7)
+        for t in 0..<20 { #expect(try !open.trial(t).wrappingAny) }
+    }
+
     @Test func parsesCorrelationsAndRejectsBadOnes() throws {
         #expect(try FieldCorrelation.parse("none") == .none)
         #expect(try FieldCorrelation.parse("gaussian:2.5") == .gaussian(xi: 2.5))

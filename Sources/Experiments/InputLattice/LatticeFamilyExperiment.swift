@@ -15,8 +15,9 @@ import Support
 ///   beside the branching process (``BranchingProcess``) survival to the same cap at the
 ///   measured open fraction;
 /// - subspace lattices d ∈ dims (``SubspaceScan``, class rule, spacing h) beside iid percolation
-///   and beside the correlated null: a periodic Gaussian field `gaussian:ξ` (``FieldPercolation``)
-///   at the measured ξ/h and the same p on the same lattice, labeled by the same engine;
+///   and beside the correlated null: a Gaussian field `gaussian:ξ` (``FieldPercolation``) at the
+///   measured ξ/h and the same p on the same box with open boundaries (cut from a torus of side 2L,
+///   so the box has the target covariance without wrap-around), labeled by the same engine;
 /// - measured connectivity: same-class synthetic pairs (feature visualization), barrier gap of
 ///   the bypass (``BarrierBypass``, untrained preset for architectures) ≤ ε, and the share of
 ///   lattice certificates found (``LatticeCertificate``), with Wilson 95 % intervals.
@@ -85,7 +86,8 @@ public struct LatticeFamilyExperiment: Experiment {
     }
 
     public static let identifier = "lattice_family"
-    public static let revision = 1
+    /// 2: the null is an open box cut from a torus of twice the side (was the torus of side L itself).
+    public static let revision = 2
     public static let columns = ["configuration", "label", "xi_over_h", "open_rule", "lambda", "q", "anchors", "survival", "se",
                                  "open_fraction", "tied_share", "mean_cluster_size", "mean_radius", "branching_survival", "branching_nominal"]
     public static let subspaceColumns = ["configuration", "label", "xi_over_h", "dim", "size", "open_fraction", "pair_connectivity",
@@ -267,7 +269,7 @@ public struct LatticeFamilyExperiment: Experiment {
                 let net = o.comparison.network, iid = o.comparison.iid, p = net.openFraction
                 var nullPair: Double? = nil, nullLargest: Double? = nil
                 if let xi, p > 0, p < 1 {
-                    let lattice = try HypercubicLattice(dimension: o.dim, side: o.side, boundary: .periodic)
+                    let lattice = try HypercubicLattice(dimension: o.dim, side: o.side, boundary: .open)
                     let field = try FieldPercolation(lattice: lattice, correlation: .gaussian(xi: xi), openFraction: p,
                                                      seed: SeedSequence.derive(s.seed, stream: "lattice-family-null", index: m * 1024 + o.dim),
                                                      generator: s.generator)
@@ -292,7 +294,7 @@ public struct LatticeFamilyExperiment: Experiment {
         return ExperimentProducts(tables: ["table": grow, "subspace": sub, "prediction": pred], notes: [
             "ξ/h: 1/e crossing of the axis two-point function of the Double cross-entropy of the anchor's predicted class, lines t = −R…R through each real anchor, one group per anchor; empty when C(R) ≥ 1/e (ξ > R)",
             "growth: breadth-first on anchor + h·Z^n to the cap; survival = share of anchors whose cluster reached the cap, se = √(s(1−s)/anchors); branching_survival = Galton–Watson Binomial(2n−1, p) survival to the cap at the measured open fraction p, branching_nominal at p = q",
-            "subspace: class rule, spacing h, one network (0) and one anchor per member; iid = mean of iidMasks Bernoulli(p) masks (open boundaries); null = gaussian:ξ periodic Gaussian field at the same p and lattice (torus labeling), mean of nullTrials fields",
+            "subspace: class rule, spacing h, one network (0) and one anchor per member; iid = mean of iidMasks Bernoulli(p) masks (open boundaries); null = gaussian:ξ Gaussian field at the same p on the same box with open boundaries (cut from a torus of twice the side, so no wrap-around), mean of nullTrials fields",
             "prediction: own p = open fraction of the class-rule growth; predicted_subspace_pair_connectivity at the largest subspace dim; connected = barrier gap of the bypass ≤ ε over synthetic same-class pairs (feature visualization), Wilson 95 % intervals",
         ])
     }

@@ -3,7 +3,8 @@ import Percolation
 import Support
 
 /// Correlated site percolation (issue 18, item 4) as a catalog experiment: the lowest fraction p of
-/// a stationary Gaussian random field on the torus (Z/LZ)^d (``FieldPercolation``: spectral
+/// a stationary Gaussian random field on the torus (Z/LZ)^d, or on the box {0…L−1}^d cut from a
+/// torus of side 2L with open boundaries (``FieldPercolation``: spectral
 /// synthesis with GSL's FFT; `none` iid, `gaussian:ξ` C(r) = exp(−r²/2ξ²), `power:H`
 /// Weinrib–Halperin), labeled by the same engine as every other lattice. One row per
 /// (correlation, trial) with the `percolation field` columns; the covariance table holds the
@@ -12,9 +13,12 @@ import Support
 /// `axisCovariance`, the `r,c_target,c_measured` contract of `percolation field --correlation-output`).
 public struct PercolationFieldExperiment: Experiment {
     public struct Configuration: ExperimentConfiguration {
-        /// Lattice dimension d and side L (periodic).
+        /// Lattice dimension d and side L.
         public var dim = 2
         public var size = 128
+        /// periodic (the field's own torus) or open (a box cut from a torus of side 2L, 2^d times the
+        /// sites); nil: periodic.
+        public var boundary: HypercubicLattice.Boundary? = nil
         /// Correlations compared at the same p: none, gaussian:XI or power:H.
         public var correlations = ["none", "gaussian:2", "gaussian:4", "power:0.5"]
         /// Open fraction p in (0, 1).
@@ -34,7 +38,7 @@ public struct PercolationFieldExperiment: Experiment {
     public init() {}
 
     public func validate(_ c: Configuration) throws {
-        _ = try HypercubicLattice(dimension: c.dim, side: c.size, boundary: .periodic)
+        _ = try FieldPercolation.embedding(for: HypercubicLattice(dimension: c.dim, side: c.size, boundary: c.boundary ?? .periodic))
         for text in c.correlations { _ = try FieldCorrelation.parse(text) }
         guard c.openFraction > 0 && c.openFraction < 1 else {
             throw ModeLatticeError.invalid("openFraction", "must lie in (0, 1) (got \(c.openFraction))")
@@ -43,8 +47,8 @@ public struct PercolationFieldExperiment: Experiment {
     }
 
     public func prepare(_ c: Configuration, _ s: RunSettings) throws -> [FieldPercolation] {
-        let lattice = try HypercubicLattice(dimension: c.dim, side: c.size, boundary: .periodic)
-        try FieldMemory.check(lattice: lattice, concurrentTrials: min(s.threads, c.trials))
+        let lattice = try HypercubicLattice(dimension: c.dim, side: c.size, boundary: c.boundary ?? .periodic)
+        try FieldMemory.check(lattice: try FieldPercolation.embedding(for: lattice), concurrentTrials: min(s.threads, c.trials))
         return try c.correlations.enumerated().map { i, text in
             try FieldPercolation(lattice: lattice, correlation: try FieldCorrelation.parse(text), openFraction: c.openFraction,
                                  seed: SeedSequence.derive(s.seed, stream: "percolation-field", index: i), generator: s.generator,

@@ -24,6 +24,11 @@ public struct PercolationThresholdsExperiment: Experiment {
         public var method = ThresholdMethod.auto
         /// Exact growths per growth row (≥ 2); nil: as many as `budget` seconds allow, which depends on machine speed.
         public var samples: Int? = nil
+        /// Growths per growth row for the dimensions named here (keys d, values ≥ 2), replacing
+        /// `samples` there: the statistical error falls as 1/√samples while the cost per growth and
+        /// the systematic error differ by dimension, so a fixed precision target needs more growths at
+        /// d = 4 than at d ≥ 7. nil: `samples` everywhere.
+        public var samplesByDimension: [Int: Int]? = nil
         /// Exact Newman–Ziff trials per wrapping row (≥ 2); nil: `samples`.
         public var trials: Int? = nil
         /// Seconds per row (> 0). With `samples` fixed it only sets the growth size N, deterministically (ThresholdEstimator.defaultSize: the largest power of two examining about budget·1.5e5 elements); otherwise it is also the row's time budget.
@@ -68,6 +73,14 @@ public struct PercolationThresholdsExperiment: Experiment {
             throw ModeLatticeError.invalid("budget", "must be a positive number of seconds (got \(c.budget))")
         }
         if let n = c.samples, n < 2 { throw ModeLatticeError.invalid("samples", "must be at least 2, for an error bar (got \(n))") }
+        for (d, n) in (c.samplesByDimension ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard c.dims.contains(d) else {
+                throw ModeLatticeError.invalid("samplesByDimension", "names d = \(d), which is not among dims \(c.dims)")
+            }
+            guard n >= 2 else {
+                throw ModeLatticeError.invalid("samplesByDimension", "must be at least 2 per dimension, for an error bar (got \(n) at d = \(d))")
+            }
+        }
         if let n = c.trials, n < 2 { throw ModeLatticeError.invalid("trials", "must be at least 2, for an error bar (got \(n))") }
         if let n = c.size, n < 1024 { throw ModeLatticeError.invalid("size", "must be at least 1024 invaded elements (got \(n))") }
         if c.checkpoints != nil && c.size != nil {
@@ -108,9 +121,10 @@ public struct PercolationThresholdsExperiment: Experiment {
     public func estimate(_ row: Row, _ c: Configuration, _ settings: RunSettings,
                          shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> ThresholdEstimate {
         let wrapping = c.method.resolved(dimension: row.dimension) == .wrapping
+        let samples = c.samplesByDimension?[row.dimension] ?? c.samples
         let s = ThresholdSettings(dimension: row.dimension, kind: row.kind, seed: settings.seed, threads: settings.threads,
                                   algorithm: settings.generator, budget: c.budget,
-                                  samples: wrapping ? (c.trials ?? c.samples) : c.samples, size: c.size,
+                                  samples: wrapping ? (c.trials ?? samples) : samples, size: c.size,
                                   checkpoints: c.checkpoints, fit: c.fit)
         return try c.method.estimate(s, shouldStop: shouldStop)
     }

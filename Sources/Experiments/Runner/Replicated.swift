@@ -26,6 +26,13 @@ import Support
 ///   (sd and the interval are NaN when n < 2.) Columns left out: non-numeric ones, and columns whose
 ///   cells are identical row by row in every replicate (ids and settings such as pair, class, width:
 ///   the same by construction, nothing to spread); the sidecar notes name them.
+/// - Long-format tables (one row per statistic, architecture, kind, …: text columns that label the
+///   rows) are summarized per label: the key columns are the text columns that are identical row by
+///   row in every replicate and take at least two values; the medians m_r are then taken over the
+///   rows of one key tuple, and the summary has one row per (key tuple, numeric column), the key
+///   columns leading (prefixed `row_` where a name clashes with a summary column), groups in order of
+///   first appearance. Without such columns the summary is the
+///   plain one above (a median over a column that mixes statistics would mean nothing).
 public struct Replicated: Sendable {
     /// The seed stream of replicates.
     public static let stream = "replicate"
@@ -110,11 +117,13 @@ public struct Replicated: Sendable {
         }
         let mains = products.compactMap { $0.tables[ExperimentProducts.mainRole] }
         let (summary, skipped) = Self.summary(mains)
+        let keys = Self.keyColumns(mains)
         tables[Self.summaryRole] = summary
 
         var notes = [
             "\(count) replicates: replicate r reruns the experiment under seed derive(\(root.seed), \"\(Self.stream)\", r) (\((0..<count).map { String(Self.seed(root.seed, replicate: $0)) }.joined(separator: ", "))); every table has a leading replicate column",
             "\(Self.summaryRole) table: per numeric column of the main table, the median over each replicate's rows, then mean, sd and the 95% Student-t interval over replicates" +
+                (keys.isEmpty ? "" : "; per value of the row labels " + keys.joined(separator: ", ")) +
                 (skipped.isEmpty ? "" : "; not summarized (identical in every replicate or not numeric): " + skipped.joined(separator: ", ")),
         ]
         let files = products[0].files
@@ -149,10 +158,23 @@ public struct Replicated: Sendable {
     /// The summary table of the replicates' main tables (see the type's documentation), and the
     /// columns left out.
     static func summary(_ mains: [Table]) -> (Table, skipped: [String]) {
-        var table = Table(columns: summaryColumns)
+        guard let first = mains.first else { return (Table(columns: summaryColumns), []) }
+        let keys = keyColumns(mains)
+        // A key column named like a summary column (teacher–student's `statistic`) is prefixed `row_`.
+        var table = Table(columns: keys.map { summaryColumns.contains($0) ? "row_" + $0 : $0 } + summaryColumns)
         var skipped: [String] = []
-        guard let first = mains.first else { return (table, skipped) }
-        for name in first.columns {
+        // Row indices of each key tuple, in order of first appearance (the rows correspond across
+        // replicates, since the key columns are identical row by row).
+        var groups: [(key: [Cell], rows: [Int])] = []
+        let keyCells = keys.map { first.column($0) }
+        for row in 0..<first.rows.count {
+            let key = keyCells.map { $0[row] }
+            if let g = groups.firstIndex(where: { $0.key == key }) { groups[g].rows.append(row) }
+            else { groups.append((key, [row])) }
+        }
+        if groups.isEmpty { groups = [([], [])] }
+        var summarized: [(name: String, cells: [[Cell]])] = []
+        for name in first.columns where !keys.contains(name) {
             let cells = mains.map { $0.column(name) }
             let numeric = cells.allSatisfy { column in column.allSatisfy { Self.number($0) != nil || $0 == .empty } }
                 && cells.contains { column in column.contains { Self.number($0) != nil } }
@@ -160,12 +182,32 @@ public struct Replicated: Sendable {
                 skipped.append(name)
                 continue
             }
-            let medians = cells.map { column in median(column.compactMap(Self.number).filter { !$0.isNaN }) }
-            let s = spread(medians)
-            table.append([.text(name), .int(s.n), .double(s.mean), .double(s.sd), .double(s.low), .double(s.high),
-                          .double(s.min), .double(s.max)])
+            summarized.append((name, cells))
+        }
+        for group in groups {
+            for (name, cells) in summarized {
+                let medians = cells.map { column -> Double in
+                    let rows = keys.isEmpty ? Array(column.indices) : group.rows
+                    return median(rows.compactMap { Self.number(column[$0]) }.filter { !$0.isNaN })
+                }
+                let s = spread(medians)
+                table.append(group.key + [.text(name), .int(s.n), .double(s.mean), .double(s.sd), .double(s.low), .double(s.high),
+                                          .double(s.min), .double(s.max)])
+            }
         }
         return (table, skipped)
+    }
+
+    /// The text columns that label rows: identical row by row in every replicate (so every replicate
+    /// has the same rows) and taking at least two values.
+    static func keyColumns(_ mains: [Table]) -> [String] {
+        guard let first = mains.first, mains.allSatisfy({ $0.rows.count == first.rows.count }) else { return [] }
+        return first.columns.filter { name in
+            let column = first.column(name)
+            guard column.contains(where: { if case .text = $0 { true } else { false } }),
+                  Set(column.map(\.csv)).count >= 2 else { return false }
+            return mains.allSatisfy { $0.column(name) == column }
+        }
     }
 
     static func number(_ cell: Cell) -> Double? {

@@ -2,21 +2,34 @@ import Foundation
 import Support
 
 /// Correlated site percolation: excursion sets of a stationary Gaussian random field
-/// (``GaussianRandomField``) on the torus (Z/LZ)^d, the lowest fraction p of its values open
-/// (``ExcursionSet``, exactly k = round(p·N) sites), clustered by the project's one labeling engine
-/// (``ClusterLabeling``). With `none` this is iid site percolation at n = k, so it can be set
-/// beside the Newman–Ziff sweep; with `gaussian:ξ` or `power:H` it is the correlated null against
-/// which a landscape's sub-level sets can be compared (Weinrib & Halperin, PRB 27, 413, 1983).
+/// (``GaussianRandomField``), the lowest fraction p of its values open (``ExcursionSet``, exactly
+/// k = round(p·N) sites), clustered by the project's one labeling engine (``ClusterLabeling``).
+/// With `none` this is iid site percolation at n = k, so it can be set beside the Newman–Ziff
+/// sweep; with `gaussian:ξ` or `power:H` it is the correlated null against which a landscape's
+/// sub-level sets can be compared (Weinrib & Halperin, PRB 27, 413, 1983).
+///
+/// Two geometries, by the lattice's boundary:
+/// - periodic: the field lives on the torus (Z/LZ)^d itself; its covariance is C at the
+///   minimum-image distance, so lags near L/2 see their images (harmless for ξ ≪ L);
+/// - open: the box {0…L−1}^d is cut from a field on the torus of side 2L (circulant embedding,
+///   Dietrich & Newsam 1997). Every lag inside the box has |x_a| ≤ L − 1 < 2L − (L − 1), so its
+///   minimum image is itself and the box's covariance is C exactly (up to the clamped spectrum the
+///   notes report), with no wrap-around: the null for a box of a landscape, such as a network's
+///   subspace lattice, which has open boundaries. Costs 2^d times the box's sites.
 ///
 /// Per trial t (field seeded with SeedSequence.derive(seed, "field", t), so the result does not
 /// depend on threads or ranks), with the same formulas as ``LabelingResult``:
-/// - on the torus: the largest cluster S_max, the number of clusters, the pair connectivity
-///   Σ s(s − 1) / (k(k − 1)), and whether some cluster wraps along some axis;
+/// - on the lattice (torus or box): the largest cluster S_max, the number of clusters, the pair
+///   connectivity Σ s(s − 1) / (k(k − 1)), and whether some cluster wraps along some axis (never, in
+///   a box);
 /// - `spanning`: the same mask read with open boundaries (as `percolation sweep --boundary open`
 ///   does): some cluster touches both faces x_0 = 0 and x_0 = L − 1;
-/// - with `measuresCovariance`, ĉ(r), r = 0…⌊L/2⌋ (``AxisCovariance``).
+/// - with `measuresCovariance`, ĉ(r), r = 0…⌊L/2⌋ (torus) or 0…L − 1 (box, measured on the
+///   embedding torus) (``AxisCovariance``).
 public struct FieldPercolation: Sendable {
     public let field: GaussianRandomField
+    /// The lattice whose sites are opened and labeled: the field's torus, or the box cut from it.
+    public let lattice: HypercubicLattice
     public let openFraction: Double
     /// k = round(p·N): the open sites of every trial.
     public let openCount: Int
@@ -24,10 +37,17 @@ public struct FieldPercolation: Sendable {
     public let generator: String
     public let measuresCovariance: Bool
 
-    public var lattice: HypercubicLattice { field.lattice }
+    /// The torus the field is drawn on: `lattice` itself when periodic, side 2L when open.
+    public var embedding: HypercubicLattice { field.lattice }
     public var correlation: FieldCorrelation { field.correlation }
-    /// Largest r of the measured covariance: ⌊L/2⌋.
-    public var maxDistance: Int { lattice.side / 2 }
+    /// Largest r of the measured covariance: ⌊L/2⌋ on a torus, L − 1 in a box.
+    public var maxDistance: Int { lattice.isPeriodic ? lattice.side / 2 : lattice.side - 1 }
+
+    /// The torus a field for `lattice` is drawn on (see the type's documentation).
+    public static func embedding(for lattice: HypercubicLattice) throws -> HypercubicLattice {
+        if lattice.isPeriodic { return lattice }
+        return try HypercubicLattice(dimension: lattice.dimension, side: 2 * lattice.side, boundary: .periodic)
+    }
 
     /// One trial's observables (the checkpointed unit).
     public struct Trial: Codable, Sendable, Equatable {
@@ -40,36 +60,69 @@ public struct FieldPercolation: Sendable {
         public var covariance: [Double]?
     }
 
-    /// `lattice` must be periodic; p in (0, 1). Call ``checkMemory(lattice:concurrentTrials:limit:)``
-    /// first for large lattices: this computes the spectrum (24 bytes per site at the peak).
+    /// p in (0, 1). Call ``FieldMemory/check(lattice:concurrentTrials:limit:)`` on
+    /// ``embedding(for:)`` first for large lattices: this computes the spectrum (24 bytes per site of
+    /// the embedding at the peak).
     public init(lattice: HypercubicLattice, correlation: FieldCorrelation, openFraction: Double,
                 seed: UInt64, generator: String? = nil, measuresCovariance: Bool = false) throws {
         let resolved = RandomGenerator.resolvedAlgorithm(generator)
         try RandomGenerator.validate(algorithm: resolved)
         openCount = try ExcursionSet.openCount(fraction: openFraction, sites: lattice.siteCount)
-        field = try GaussianRandomField(lattice: lattice, correlation: correlation)
+        field = try GaussianRandomField(lattice: try Self.embedding(for: lattice), correlation: correlation)
+        self.lattice = lattice
         self.openFraction = openFraction
         self.seed = seed
         self.generator = resolved
         self.measuresCovariance = measuresCovariance
     }
 
-    /// Trial t's field.
+    /// Trial t's field on the embedding torus (shape [embedding sites], C order).
     public func sample(_ t: Int) throws -> [Double] {
         let rng = try RandomGenerator(algorithm: generator, seed: SeedSequence.derive(seed, stream: "field", index: t))
-        return try field.sample(rng: rng, transform: LatticeFourierTransform(lattice: lattice))
+        return try field.sample(rng: rng, transform: LatticeFourierTransform(lattice: embedding))
     }
 
-    /// Trial t: field, excursion set, labeling on the torus and with open boundaries.
+    /// Trial t's field on `lattice`: the sample itself on a torus, the box x ∈ {0…L−1}^d cut from the
+    /// embedding otherwise (box site Σ x_a L^(d−1−a) ← embedding site Σ x_a (2L)^(d−1−a)).
+    public func values(_ t: Int) throws -> [Double] {
+        let phi = try sample(t)
+        return lattice.isPeriodic ? phi : Self.box(phi, side: lattice.side, dimension: lattice.dimension)
+    }
+
+    /// The box {0…L−1}^d of a field on the torus of side 2L (both C order).
+    static func box(_ phi: [Double], side l: Int, dimension d: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: Int(pow(Double(l), Double(d)).rounded()))
+        var x = [Int](repeating: 0, count: d)
+        var source = 0
+        let strides = (0..<d).map { a in Int(pow(Double(2 * l), Double(d - 1 - a)).rounded()) }
+        for i in out.indices {
+            out[i] = phi[source]
+            // Odometer over x, last axis fastest, keeping the embedding index in step.
+            var a = d - 1
+            while a >= 0 {
+                x[a] += 1
+                source += strides[a]
+                if x[a] < l { break }
+                source -= l * strides[a]
+                x[a] = 0
+                a -= 1
+            }
+        }
+        return out
+    }
+
+    /// Trial t: field, excursion set, labeling on `lattice` and with open boundaries.
     public func trial(_ t: Int) throws -> Trial {
         let phi = try sample(t)
-        let covariance = measuresCovariance ? AxisCovariance.measure(phi, lattice: lattice, maxDistance: maxDistance) : nil
-        let mask = try ExcursionSet.lowest(phi, count: openCount)
-        let torus = try ClusterLabeling.label(occupied: mask, lattice: lattice)
-        let open = try HypercubicLattice(dimension: lattice.dimension, side: lattice.side, boundary: .open)
-        let spanning = try ClusterLabeling.label(occupied: mask, lattice: open).spanning
-        return Trial(largest: torus.largest, clusters: torus.clusters, pairConnectivity: torus.pairConnectivity,
-                     spanning: spanning, wrappingAny: torus.wrappingAny, covariance: covariance)
+        let covariance = measuresCovariance ? AxisCovariance.measure(phi, lattice: embedding, maxDistance: maxDistance) : nil
+        let values = lattice.isPeriodic ? phi : Self.box(phi, side: lattice.side, dimension: lattice.dimension)
+        let mask = try ExcursionSet.lowest(values, count: openCount)
+        let labeled = try ClusterLabeling.label(occupied: mask, lattice: lattice)
+        let spanning = lattice.isPeriodic
+            ? try ClusterLabeling.label(occupied: mask, lattice: HypercubicLattice(dimension: lattice.dimension, side: lattice.side, boundary: .open)).spanning
+            : labeled.spanning
+        return Trial(largest: labeled.largest, clusters: labeled.clusters, pairConnectivity: labeled.pairConnectivity,
+                     spanning: spanning, wrappingAny: labeled.wrappingAny, covariance: covariance)
     }
 
     /// Trials 0..<count with ``UnitRunner`` (threads, MPI ranks, resume from `checkpoint`).
@@ -85,11 +138,14 @@ public struct FieldPercolation: Sendable {
     public var notes: [String] {
         let realised = field.realisedCovariance
         var deviation = 0.0
-        for r in realised.indices { deviation = max(deviation, abs(realised[r] - correlation.covariance(distance: Double(r)))) }
+        for r in realised.indices where r <= maxDistance { deviation = max(deviation, abs(realised[r] - correlation.covariance(distance: Double(r)))) }
         return [
-            "field: stationary Gaussian, unit variance, spectral synthesis with GSL's mixed-radix FFT on the torus; trial t seeded with derive(seed, \"field\", t)",
+            "field: stationary Gaussian, unit variance, spectral synthesis with GSL's mixed-radix FFT on the torus" +
+                (lattice.isPeriodic ? "" : " of side \(embedding.side), the box of side \(lattice.side) cut from it (circulant embedding: every in-box lag is its own minimum image)") +
+                "; trial t seeded with derive(seed, \"field\", t)",
             "covariance: none = iid; gaussian:XI: C(r) = exp(-r^2/(2 XI^2)); power:H: C(r) = (1 + r^2)^-(1-H), a = 2(1-H) (Weinrib & Halperin 1983; Makse et al. 1996)",
-            "open: the \(openCount) lowest values (round(p N), ties by index); clusters, largest, pair connectivity and wrapping on the torus; spanning with open boundaries along axis 0",
+            "open: the \(openCount) lowest values (round(p N), ties by index); clusters, largest, pair connectivity and wrapping on the " +
+                (lattice.isPeriodic ? "torus" : "box (open boundaries)") + "; spanning with open boundaries along axis 0",
             String(format: "spectrum: negative eigenvalues clamped to 0 (%d beyond rounding), %.3g of sum |S|; realised covariance deviates from the target by at most %.3g along an axis",
                    field.negativeModes, field.clampedShare, deviation),
         ]
