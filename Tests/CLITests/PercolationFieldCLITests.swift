@@ -14,6 +14,23 @@ import TestSupport
         return ["percolation", "field"] + options.keys.sorted().map { options[$0]!.isEmpty ? $0 : "\($0)=\(options[$0]!)" }
     }
 
+    /// `--boundary open`: the same columns, nothing wraps, and the covariance runs r = 0 … L − 1 with
+    /// the far end uncorrelated (C(23) at ξ = 2 is 0 to double precision; on the torus of side 24 a
+    /// lag of 23 is a lag of 1).
+    @Test func openBoundaryBoxHasItsOwnCovarianceRange() throws {
+        let dir = try TemporaryDirectory.make("field")
+        let run = try CLI.run(arguments(dir + "/box.csv", ["--boundary": "open", "--correlation-output": dir + "/c.csv"]))
+        #expect(run.status == 0, "\(run.stderr)")
+        let table = try CLI.csv(dir + "/box.csv")
+        #expect(table.header.joined(separator: ",") == PercolationFieldCLITests.header)
+        #expect(table.rows.count == 5 && table.rows.allSatisfy { $0[8] == "0" && $0[4] == "0.5" })
+        let covariance = try CLI.csv(dir + "/c.csv")
+        #expect(covariance.header == ["r", "c_target", "c_measured"] && covariance.rows.count == 24)
+        #expect(abs(Double(covariance.rows[23][2])!) < 0.15, "\(covariance.rows[23])")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/box.json"))) as! [String: Any]
+        #expect((json["notes"] as? [String])?.contains { $0.contains("on the torus of side 48, the box of side 24 cut from it") } == true)
+    }
+
     @Test func writesContractCSVsIndependentOfThreads() throws {
         let dir = try TemporaryDirectory.make("field")
         let one = try CLI.run(arguments(dir + "/one.csv", ["--threads": "1", "--correlation-output": dir + "/c1.csv"]))
@@ -57,6 +74,9 @@ import TestSupport
         (["--trials": "0"], "--trials must be at least 1 (got 0)"), (["--size": "1"], "--size must be at least 2 (got 1)"),
         (["--dim": "0"], "--dim must be at least 1 (got 0)"),
         (["--dim": "3", "--size": "1200", "--threads": "1"], "the largest side that fits at d = 3 is"),
+        (["--dim": "3", "--size": "600", "--threads": "1", "--boundary": "open"], "is cut from a torus of side 1200, so the largest open box that fits is"),
+        (["--dim": "4", "--size": "200", "--boundary": "open"], "an open box of side 200 is cut from a torus of side 400"),
+        (["--boundary": "torus"], "Please provide one of 'periodic' and 'open'"),
     ])
     func rejectsBadInputWithUsageExit(extra: [String: String], mention: String) throws {
         let dir = try TemporaryDirectory.make("field")

@@ -48,7 +48,11 @@ public struct PercolationFieldExperiment: Experiment {
 
     public func prepare(_ c: Configuration, _ s: RunSettings) throws -> [FieldPercolation] {
         let lattice = try HypercubicLattice(dimension: c.dim, side: c.size, boundary: c.boundary ?? .periodic)
-        try FieldMemory.check(lattice: try FieldPercolation.embedding(for: lattice), concurrentTrials: min(s.threads, c.trials))
+        let embedding = try FieldPercolation.embedding(for: lattice)
+        do { try FieldMemory.check(lattice: embedding, concurrentTrials: min(s.threads, c.trials)) } catch let e as ModeLatticeError where !lattice.isPeriodic {
+            let fits = FieldMemory.largestSide(dimension: c.dim, concurrentTrials: min(s.threads, c.trials), limit: FieldMemory.defaultLimit) / 2
+            throw ModeLatticeError(e.kind, "an open box of side \(c.size) is cut from a torus of side \(embedding.side), so the largest open box that fits is \(fits): \(e.message)")
+        }
         return try c.correlations.enumerated().map { i, text in
             try FieldPercolation(lattice: lattice, correlation: try FieldCorrelation.parse(text), openFraction: c.openFraction,
                                  seed: SeedSequence.derive(s.seed, stream: "percolation-field", index: i), generator: s.generator,

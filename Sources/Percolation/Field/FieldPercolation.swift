@@ -46,7 +46,11 @@ public struct FieldPercolation: Sendable {
     /// The torus a field for `lattice` is drawn on (see the type's documentation).
     public static func embedding(for lattice: HypercubicLattice) throws -> HypercubicLattice {
         if lattice.isPeriodic { return lattice }
-        return try HypercubicLattice(dimension: lattice.dimension, side: 2 * lattice.side, boundary: .periodic)
+        do {
+            return try HypercubicLattice(dimension: lattice.dimension, side: 2 * lattice.side, boundary: .periodic)
+        } catch let e as ModeLatticeError {
+            throw ModeLatticeError(e.kind, "an open box of side \(lattice.side) is cut from a torus of side \(2 * lattice.side): \(e.message)")
+        }
     }
 
     /// One trial's observables (the checkpointed unit).
