@@ -51,9 +51,17 @@ struct ReproduceCommand: ParsableCommand {
             print("\(spec.name)\t\(spec.experiment)\t\(spec.description)\(optional)")
             guard columns else { continue }
             let type = try ExperimentRegistry.named(spec.experiment)
-            print("  \(spec.table ?? spec.name + ".csv"): \(type.columns.joined(separator: ","))")
-            for (role, file) in (spec.outputs ?? [:]).sorted(by: { $0.key < $1.key }) {
-                if let cols = type.extraTables[role] { print("  \(file): \(cols.joined(separator: ","))") }
+            // K > 1 replicates: every table gains a leading replicate column, plus the summary table.
+            let replicates = spec.replicateCount(profile: profile.rawValue)
+            let prefix = replicates > 1 ? [Replicated.replicateColumn] : []
+            let main = spec.table ?? spec.name + ".csv"
+            print("  \(main): \((prefix + type.columns).joined(separator: ","))")
+            for (role, file) in (spec.outputs ?? [:]).sorted(by: { $0.key < $1.key }) where role != Replicated.summaryRole || replicates == 1 {
+                if let cols = type.extraTables[role] { print("  \(file): \((prefix + cols).joined(separator: ","))") }
+            }
+            if replicates > 1 {
+                let summary = spec.outputs?[Replicated.summaryRole] ?? (main.hasSuffix(".csv") ? String(main.dropLast(4)) : main) + "_" + Replicated.summaryRole + ".csv"
+                print("  \(summary) (\(replicates) replicates): [row-label columns,]\(Replicated.summaryColumns.joined(separator: ","))")
             }
         }
     }

@@ -19,11 +19,32 @@ import TestSupport
         let table = try CLI.csv(dir + "/two.csv")
         #expect(table.header == ["replicate", "setup", "minima", "width", "depth", "statistic", "pairs", "estimate", "stderr", "bound"])
         #expect(table.rows.count == 2 * 36 && table.rows.prefix(36).allSatisfy { $0[0] == "0" } && table.rows.suffix(36).allSatisfy { $0[0] == "1" })
+        // A long-format table: summarized per value of its row labels `minima` and `statistic` (text
+        // columns the same in both replicates); `statistic` becomes `row_statistic` beside the
+        // summary's own column.
         let summary = try CLI.csv(dir + "/two_replicates.csv")
-        #expect(summary.header == ["statistic", "replicates", "mean", "sd", "ci_low", "ci_high", "min", "max"])
-        #expect(summary.rows.map { $0[0] }.contains("estimate") && summary.rows.allSatisfy { $0[1] == "2" })
+        #expect(summary.header == ["minima", "row_statistic", "statistic", "replicates", "mean", "sd", "ci_low", "ci_high", "min", "max"])
+        let labels = Set(table.rows.map { [$0[2], $0[5]] })
+        #expect(labels.count >= 2 && Set(summary.rows.map { [$0[0], $0[1]] }) == labels)
+        #expect(summary.rows.filter { $0[2] == "estimate" }.count == labels.count && summary.rows.allSatisfy { $0[3] == "2" })
         let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/two.json"))) as? [String: Any]
         #expect(sidecar?["replicates"] as? Int == 2)
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// `reproduce --list --columns` on an entry with `"replicates": {"quick": 2}`: the leading
+    /// replicate column and the summary file; with one replicate (tiny) neither.
+    @Test func listedColumnsShowTheReplicateColumnAndSummary() throws {
+        let dir = try TemporaryDirectory.make("replicates-list")
+        let entry = #"{"name": "ts", "description": "d", "experiment": "teacher_student_linear", "seed": 1, "replicates": {"quick": 2}, "configuration": {"depth": 3}, "profiles": {"tiny": {"widths": [2], "pairs": 4}, "quick": {"widths": [2], "pairs": 4}, "full": {"widths": [2], "pairs": 4}}}"#
+        try entry.write(toFile: dir + "/ts.json", atomically: true, encoding: .utf8)
+        let quick = try CLI.run(["reproduce", "--list", "--columns", "--experiments", dir, "--results", dir + "/r"])
+        #expect(quick.status == 0, "\(quick.stderr)")
+        let lines = quick.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("  ts.csv: replicate,") }, "\(quick.stdout)")
+        #expect(lines.contains { $0.hasPrefix("  ts_replicates.csv (2 replicates): [row-label columns,]statistic,replicates,mean,") }, "\(quick.stdout)")
+        let tiny = try CLI.run(["reproduce", "--list", "--columns", "--profile", "tiny", "--experiments", dir, "--results", dir + "/r"])
+        #expect(tiny.status == 0 && !tiny.stdout.contains("replicate"), "\(tiny.stdout)")
         try? FileManager.default.removeItem(atPath: dir)
     }
 

@@ -31,7 +31,7 @@ import Support
 ///   row in every replicate and take at least two values; the medians m_r are then taken over the
 ///   rows of one key tuple, and the summary has one row per (key tuple, numeric column), the key
 ///   columns leading (prefixed `row_` where a name clashes with a summary column), groups in order of
-///   first appearance. Without such columns the summary is the
+///   first appearance, leaving out the columns a label never fills. Without such columns the summary is the
 ///   plain one above (a median over a column that mixes statistics would mean nothing).
 public struct Replicated: Sendable {
     /// The seed stream of replicates.
@@ -191,6 +191,7 @@ public struct Replicated: Sendable {
                     return median(rows.compactMap { Self.number(column[$0]) }.filter { !$0.isNaN })
                 }
                 let s = spread(medians)
+                if !keys.isEmpty && s.n == 0 { continue }   // a column this label never fills (e.g. a bound only some statistics have)
                 table.append(group.key + [.text(name), .int(s.n), .double(s.mean), .double(s.sd), .double(s.low), .double(s.high),
                                           .double(s.min), .double(s.max)])
             }
