@@ -134,7 +134,15 @@ final class NeighbourLogits {
         guard tail != nil else { return }
         let m = width, base = parent * m, col = move.axis * m
         let sign = Double(move.step)
-        for i in 0..<m { states.append(states[base + i] + sign * steps[col + i]) }
+        // One exclusive access to `states` per site, not one per element (a class property's
+        // element-wise append costs a dynamic exclusivity check each: 25 % of the growth bench).
+        let count = states.count
+        states.append(contentsOf: repeatElement(0, count: m))
+        states.withUnsafeMutableBufferPointer { st in
+            steps.withUnsafeBufferPointer { w in
+                for i in 0..<m { st[count + i] = st[base + i] + sign * w[col + i] }
+            }
+        }
     }
 }
 
