@@ -86,9 +86,18 @@ public struct NewmanZiffSweep: Sendable {
 
     /// One trial's canonical averages. Shape [K × observableCount], p-major.
     public func canonicalTrial(_ trial: Int) throws -> [Double] {
-        var sink = CanonicalSink(plan: convolution, observables: observableCount, sites: lattice.siteCount)
-        try runTrial(trial, sink: &sink)
-        return sink.accumulated
+        let m = observableCount
+        var accumulated = [Double](repeating: 0, count: probabilities.count * m)
+        try accumulated.withUnsafeMutableBufferPointer { acc in
+            try withUnsafeTemporaryAllocation(of: Double.self, capacity: m) { values in
+                try convolution.withTables { plan in
+                    var sink = CanonicalSink(plan: plan, observables: m, sites: lattice.siteCount,
+                                             accumulated: acc.baseAddress!, values: values.baseAddress!)
+                    try runTrial(trial, sink: &sink)
+                }
+            }
+        }
+        return accumulated
     }
 
     /// One trial's microcanonical series (for checks on small lattices). Shape [M + 1][observableCount].

@@ -73,9 +73,11 @@ struct UniformIntDraws {
     @inline(__always) mutating func below(_ n: Int) -> Int {
         let un = UInt(n)
         guard range < (1 << 53), un > 0, un <= range else { return Int(gsl_rng_uniform_int(rng, un)) }
-        let scale = (Double(range) / Double(un)).rounded(.down)
+        // Both quotients are non-negative and below 2^53, so ⌊·⌋ is the truncating conversion to
+        // Int (one instruction; `rounded(.down)` called libm's floor, without SSE4.1 in the baseline).
+        let scale = Double(Int(Double(range) / Double(un)))
         while true {
-            let k = UInt((Double(get(state) - minimum) / scale).rounded(.down))
+            let k = UInt(bitPattern: Int(Double(get(state) - minimum) / scale))
             if k < un { return Int(k) }
         }
     }

@@ -32,9 +32,10 @@ extension HypercubicLattice {
 /// Receives the configuration after each addition n = 0…M.
 protocol ObservableSink {
     mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>)
-    /// The first n' ≥ n at which `record` does anything (records at n' + 1, n' + 2, … are asked
-    /// for again afterwards): the sweep skips the calls in between.
-    mutating func nextRecorded(from n: Int) -> Int
+    /// The next run of additions to record, for n' ≥ n: `record` does something at every n' in
+    /// the run and at none in [n, run.lowerBound), so the sweep skips the calls there. Non-empty,
+    /// or empty at M + 1 when nothing from n on is recorded. Asked for n in increasing order.
+    mutating func recordedRun(from n: Int) -> Range<Int>
 }
 
 extension ClusterGrowth {
@@ -53,27 +54,36 @@ extension ClusterGrowth {
     }
 }
 
-/// Streams each n's observables into Σ_n B(M, n, p_k) Q_n for the p_k whose window holds n.
+/// Streams each n's observables into Σ_n B(M, n, p_k) Q_n for the p_k whose window holds n. The
+/// tables and buffers are pointers valid for one trial (``NewmanZiffSweep/canonicalTrial(_:)``
+/// sets them up): with arrays here, each record paid uniqueness checks and retain / release.
 struct CanonicalSink: ObservableSink {
-    let plan: BinomialConvolution
+    let plan: ConvolutionTables
     let observables: Int
     let inverseSites: Double
-    private(set) var accumulated: [Double]
-    private var values: [Double]
+    /// Shape [K × observables], p-major: the running sums.
+    let accumulated: UnsafeMutablePointer<Double>
+    /// Shape [observables]: scratch for one configuration's observables.
+    let values: UnsafeMutablePointer<Double>
     private var segment = 0
 
-    init(plan: BinomialConvolution, observables: Int, sites: Int) {
+    init(plan: ConvolutionTables, observables: Int, sites: Int,
+         accumulated: UnsafeMutablePointer<Double>, values: UnsafeMutablePointer<Double>) {
         self.plan = plan
         self.observables = observables
         self.inverseSites = 1 / Double(sites)
-        accumulated = Array(repeating: 0, count: plan.probabilities.count * observables)
-        values = Array(repeating: 0, count: observables)
+        self.accumulated = accumulated
+        self.values = values
     }
 
-    /// n itself inside a segment with active p_k, else the start of the next segment.
-    @inline(__always) mutating func nextRecorded(from n: Int) -> Int {
-        while n >= plan.segmentStart[segment + 1] { segment += 1 }
-        return plan.activeOffset[segment] == plan.activeOffset[segment + 1] ? plan.segmentStart[segment + 1] : n
+    /// The rest of the first segment at or after n with active p_k.
+    @inline(__always) mutating func recordedRun(from n: Int) -> Range<Int> {
+        while n >= plan.segmentStart[segment + 1] && segment + 1 < plan.segmentCount { segment += 1 }
+        while plan.activeOffset[segment] == plan.activeOffset[segment + 1] {
+            if segment + 1 == plan.segmentCount { return plan.segmentStart[segment + 1]..<plan.segmentStart[segment + 1] }
+            segment += 1
+        }
+        return max(n, plan.segmentStart[segment])..<plan.segmentStart[segment + 1]
     }
 
     @inline(__always) mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>) {
@@ -81,19 +91,13 @@ struct CanonicalSink: ObservableSink {
         let first = plan.activeOffset[segment], last = plan.activeOffset[segment + 1]
         if first == last { return }
         let m = observables
-        let inverse = inverseSites
-        values.withUnsafeMutableBufferPointer { v in
-            growth.observables(into: v.baseAddress!, inverseSites: inverse)
-            plan.weights.withUnsafeBufferPointer { w in
-                accumulated.withUnsafeMutableBufferPointer { acc in
-                    for slot in first..<last {
-                        let k = plan.activeK[slot]
-                        let weight = w[plan.weightBase[k] + n]
-                        let row = k * m
-                        for o in 0..<m { acc[row + o] += weight * v[o] }
-                    }
-                }
-            }
+        let v = values, acc = accumulated, activeK = plan.activeK.unsafelyUnwrapped
+        growth.observables(into: v, inverseSites: inverseSites)
+        for slot in first..<last {
+            let k = activeK[slot]
+            let weight = plan.weights[plan.weightBase[k] + n]
+            let row = k * m
+            for o in 0..<m { acc[row + o] += weight * v[o] }
         }
     }
 }
@@ -109,7 +113,7 @@ struct SeriesSink: ObservableSink {
         self.inverseSites = 1 / Double(sites)
     }
 
-    func nextRecorded(from n: Int) -> Int { n }
+    func recordedRun(from n: Int) -> Range<Int> { n..<Int.max }
 
     mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>) {
         var row = [Double](repeating: 0, count: observables)
@@ -135,21 +139,22 @@ struct TrialVisitor<S: ObservableSink>: GrowthVisitor {
         let ahead = NewmanZiffSweep.prefetchDistance
         // Neighbours along axes whose stride spans at least a cache line get their own prefetch.
         let lineWords = max(1, 64 / MemoryLayout<Word>.stride)
-        let farAxes = (0..<d).filter { g.strides[$0] >= lineWords }
+        // Strides fall with the axis, so these are the axes 0..<farAxes (a range, not an array:
+        // iterating an array in the loop retained and released it).
+        let farAxes = (0..<d).filter { g.strides[$0] >= lineWords }.count
         order.withUnsafeBufferPointer { order in
             let count = order.count
             switch kind {
             case .site:
-                sink.record(0, &growth)
-                var recordAt = sink.nextRecorded(from: 1)
                 let near = NewmanZiffSweep.parentPrefetchDistance
                 let indexMask = growth.forest.indexMask
-                for t in 0..<count {
+                /// Addition t: the prefetches for additions t + ahead and t + near, then site order[t].
+                @inline(__always) func add(_ t: Int) {
                     // `ahead` additions early: the site's word and its far neighbours' cache lines.
                     if t + ahead < count {
                         let k = Int(order[t + ahead])
                         ml_prefetch_write(words + k)
-                        for a in farAxes {
+                        for a in 0..<farAxes {
                             let s = g.strides[a]
                             ml_prefetch_write(words + min(k + s, n - 1))
                             ml_prefetch_write(words + max(k - s, 0))
@@ -170,9 +175,19 @@ struct TrialVisitor<S: ObservableSink>: GrowthVisitor {
                         }
                     }
                     growth.addSite(Int(order[t]))
-                    if t + 1 == recordAt {
-                        sink.record(t + 1, &growth)
-                        recordAt = t + 2 <= count ? sink.nextRecorded(from: t + 2) : count + 1
+                }
+                sink.record(0, &growth)
+                // Runs of additions: those whose n = t + 1 the sink skips, then those it records.
+                var t = 0
+                while t < count {
+                    let run = sink.recordedRun(from: t + 1)
+                    let quietEnd = min(run.lowerBound - 1, count)
+                    while t < quietEnd { add(t); t += 1 }
+                    let recordEnd = min(run.upperBound - 1, count)
+                    while t < recordEnd {
+                        add(t)
+                        t += 1
+                        sink.record(t, &growth)
                     }
                 }
             case .bond:

@@ -12,6 +12,9 @@
 /// composes potentials along the path and compresses the path fully (two passes), so every node
 /// visited ends up pointing at the root with its potential relative to the root. Union attaches the
 /// smaller tree under the larger root. With `Word = Int32` this is 4 bytes per element.
+///
+/// Shifts by `shift` (always < 64) are masking shifts (`&<<`, `&>>`): the same values, without the
+/// over-shift branches of `<<` / `>>` on a run-time count in the sweep's innermost loop.
 @usableFromInline
 struct UnionFind<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup> {
     /// Shape [count]: the words described above.
@@ -47,11 +50,11 @@ struct UnionFind<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup> {
 
     /// Makes i a singleton root with the given flags.
     @inline(__always) @usableFromInline func makeRoot(_ i: Int, flags: Int) {
-        words[i] = ~Word(truncatingIfNeeded: flags << shift)
+        words[i] = ~Word(truncatingIfNeeded: flags &<< shift)
     }
 
     @inline(__always) @usableFromInline func rootWord(size: Int, flags: Int) -> Word {
-        ~Word(truncatingIfNeeded: (size - 1) | (flags << shift))
+        ~Word(truncatingIfNeeded: (size - 1) | (flags &<< shift))
     }
 
     @inline(__always) @usableFromInline func size(ofRootWord w: Word) -> Int {
@@ -59,7 +62,7 @@ struct UnionFind<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup> {
     }
 
     @inline(__always) @usableFromInline func flags(ofRootWord w: Word) -> Int {
-        Int(truncatingIfNeeded: ~w) >> shift
+        Int(truncatingIfNeeded: ~w) &>> shift
     }
 
     @inline(__always) @usableFromInline func parent(ofWord w: Word) -> Int {
@@ -67,12 +70,12 @@ struct UnionFind<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup> {
     }
 
     @inline(__always) @usableFromInline func potential(ofWord w: Word) -> UInt64 {
-        G.isTrivial ? 0 : UInt64(truncatingIfNeeded: Int(truncatingIfNeeded: w) >> shift)
+        G.isTrivial ? 0 : UInt64(truncatingIfNeeded: Int(truncatingIfNeeded: w) &>> shift)
     }
 
     @inline(__always) @usableFromInline func childWord(parent: Int, potential: UInt64) -> Word {
         G.isTrivial ? Word(truncatingIfNeeded: parent)
-            : Word(truncatingIfNeeded: parent | Int(truncatingIfNeeded: potential << UInt64(shift)))
+            : Word(truncatingIfNeeded: parent | Int(truncatingIfNeeded: potential &<< UInt64(shift)))
     }
 
     /// Root of present element i and i's potential relative to it; compresses the path.
