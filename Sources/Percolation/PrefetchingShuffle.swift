@@ -16,22 +16,29 @@ enum PrefetchingShuffle {
         withExtendedLifetime(rng) { shuffle(values, count: n, draws: UniformIntDraws(rng)) }
     }
 
-    private static func shuffle(_ values: UnsafeMutablePointer<Int32>, count n: Int, draws: UniformIntDraws) {
-        var draws = draws
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { ring in
-            let ring = ring.baseAddress!
+    private static func shuffle(_ values: UnsafeMutablePointer<Int32>, count n: Int, draws initial: UniformIntDraws) {
+        // No nested function and no variable shared between closures here: `draws` captured by a
+        // nested `draw()` was boxed, with a dynamic exclusivity check (swift_beginAccess) per draw
+        // (cachegrind, 2D L = 1024: 32 of the 89 instructions per element).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { buffer in
+            let ring = buffer.baseAddress!
+            var draws = initial
             // The next i whose j is to be drawn; draws go i = n − 1, n − 2, …, 1 as in the plain loop.
             var next = n - 1
-            @inline(__always) func draw() {
+            while next >= 1 && next > n - 1 - ahead {
                 let j = draws.below(next + 1)
                 ring[next & 63] = j
                 ml_prefetch_write(values + j)
                 next -= 1
             }
-            while next >= 1 && next > n - 1 - ahead { draw() }
             var i = n - 1
             while i > 0 {
-                if next >= 1 { draw() }
+                if next >= 1 {
+                    let j = draws.below(next + 1)
+                    ring[next & 63] = j
+                    ml_prefetch_write(values + j)
+                    next -= 1
+                }
                 let j = ring[i & 63]
                 if i != j {
                     let t = values[i]

@@ -80,10 +80,14 @@ struct UnionFind<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup> {
 
     /// Root of present element i and i's potential relative to it; compresses the path.
     @inline(__always) @usableFromInline func find(_ i: Int) -> (root: Int, potential: UInt64) {
-        var x = i
-        var w = words[x]
-        if w < 0 { return (x, 0) }
-        var total: UInt64 = 0
+        var w = words[i]
+        if w < 0 { return (i, 0) }
+        // First step outside the loop (0 + p = p): most finds end at i's parent, which path
+        // compression has made the root; then there is nothing to compress.
+        var x = parent(ofWord: w)
+        var total = potential(ofWord: w)
+        w = words[x]
+        if w < 0 { return (x, total) }
         repeat {
             total = group.add(total, potential(ofWord: w))
             x = parent(ofWord: w)
