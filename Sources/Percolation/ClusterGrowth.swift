@@ -13,6 +13,10 @@
 ///   missed only if its winding along every axis is a nonzero multiple of 2^b;
 /// - `spanning` (open): some cluster touches both faces of axis 0 (root flags 1 and 2).
 ///
+/// The counters use wrapping arithmetic (`&+`, `&*`): they stay below N ≤ 2^31 (Σ s² below N² <
+/// 2^62), so the values are those of checked arithmetic, without its overflow branches in the
+/// sweep's innermost loop.
+///
 /// The sweep adds sites (or bonds) in random order; the labeling of a given occupancy
 /// (``RasterLabeling``) computes the same observables with the same formulas and winding width.
 @usableFromInline
@@ -40,9 +44,9 @@ struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>
     /// Occupies site i as a new singleton cluster.
     @inline(__always) @usableFromInline mutating func occupy(_ i: Int) {
         forest.makeRoot(i, flags: faceFlags(i))
-        occupied += 1
-        clusters += 1
-        sumSquares += 1
+        occupied &+= 1
+        clusters &+= 1
+        sumSquares &+= 1
         if largest == 0 { largest = 1 }
     }
 
@@ -71,8 +75,8 @@ struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>
         let wordJ = forest.words[rj]
         let sizeI = forest.size(ofRootWord: wordI)
         let sizeJ = forest.size(ofRootWord: wordJ)
-        clusters -= 1
-        sumSquares += 2 * sizeI * sizeJ
+        clusters &-= 1
+        sumSquares &+= 2 &* sizeI &* sizeJ
         if sizeI < sizeJ {
             // Put ri under rj: W'(i) = W(j) − delta, so potential(ri → rj) = wj − delta − wi.
             let shifted = G.isTrivial ? 0 : forest.group.subtract(wj, delta)
@@ -99,10 +103,11 @@ struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>
         if !geometry.periodic && forest.flags(ofRootWord: forest.words[i]) == 3 { spanning = true }
         let g = geometry
         var own: (root: Int, potential: UInt64) = (i, 0)
+        var r = 0   // i's offset within the block of axis a, computed at the + slot of each axis
         for slot in 0..<(2 &* g.dimension) {
             let a = slot &>> 1
             let step = g.strides[a]
-            let r = a == 0 ? i : g.spans[a].remainder(i)
+            if slot & 1 == 0 { r = a == 0 ? i : g.spans[a].remainder(i) }
             let j: Int
             var delta: UInt64 = 0
             if slot & 1 == 0 {

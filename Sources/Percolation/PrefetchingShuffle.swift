@@ -17,6 +17,7 @@ enum PrefetchingShuffle {
     }
 
     private static func shuffle(_ values: UnsafeMutablePointer<Int32>, count n: Int, draws initial: UniformIntDraws) {
+        // Index arithmetic wraps (`&+`, `&-`: 0 ≤ i, next < n), without overflow branches.
         // No nested function and no variable shared between closures here: `draws` captured by a
         // nested `draw()` was boxed, with a dynamic exclusivity check (swift_beginAccess) per draw
         // (cachegrind, 2D L = 1024: 32 of the 89 instructions per element).
@@ -25,19 +26,19 @@ enum PrefetchingShuffle {
             var draws = initial
             // The next i whose j is to be drawn; draws go i = n − 1, n − 2, …, 1 as in the plain loop.
             var next = n - 1
-            while next >= 1 && next > n - 1 - ahead {
-                let j = draws.below(next + 1)
+            while next >= 1 && next > n &- 1 &- ahead {
+                let j = draws.below(next &+ 1)
                 ring[next & 63] = j
                 ml_prefetch_write(values + j)
-                next -= 1
+                next &-= 1
             }
             var i = n - 1
             while i > 0 {
                 if next >= 1 {
-                    let j = draws.below(next + 1)
+                    let j = draws.below(next &+ 1)
                     ring[next & 63] = j
                     ml_prefetch_write(values + j)
-                    next -= 1
+                    next &-= 1
                 }
                 let j = ring[i & 63]
                 if i != j {
@@ -45,7 +46,7 @@ enum PrefetchingShuffle {
                     values[i] = values[j]
                     values[j] = t
                 }
-                i -= 1
+                i &-= 1
             }
         }
     }
@@ -87,7 +88,7 @@ struct UniformIntDraws {
         // Int (one instruction; `rounded(.down)` called libm's floor, without SSE4.1 in the baseline).
         let scale = Double(Int(Double(range) / Double(un)))
         while true {
-            let k = UInt(bitPattern: Int(Double(get(state) - minimum) / scale))
+            let k = UInt(bitPattern: Int(Double(get(state) &- minimum) / scale))
             if k < un { return Int(k) }
         }
     }

@@ -42,14 +42,16 @@ extension ClusterGrowth {
     /// The observables of the current configuration, normalised per site, into `out` (shape
     /// [6 + d] periodic, [6] open): the same formulas for sweeps and for labeling.
     @inline(__always) func observables(into out: UnsafeMutablePointer<Double>, inverseSites: Double) {
+        // Wrapping integer operations: the counts stay far below overflow (Σ s² ≤ N² < 2^62), so
+        // the values are those of the checked ones, without the overflow branches.
         out[0] = Double(largest) * inverseSites
-        out[1] = Double(sumSquares - largest * largest) * inverseSites
+        out[1] = Double(sumSquares &- largest &* largest) * inverseSites
         out[2] = Double(clusters) * inverseSites
         out[3] = wrappedAxes != 0 ? 1 : 0
         out[4] = spanning ? 1 : 0
-        out[5] = occupied < 2 ? 0 : Double(sumSquares - occupied) / (Double(occupied) * Double(occupied - 1))
+        out[5] = occupied < 2 ? 0 : Double(sumSquares &- occupied) / (Double(occupied) * Double(occupied &- 1))
         if geometry.periodic {
-            for a in 0..<geometry.dimension { out[6 + a] = wrappedAxes & (1 << UInt32(a)) != 0 ? 1 : 0 }
+            for a in 0..<geometry.dimension { out[6 &+ a] = (wrappedAxes &>> UInt32(truncatingIfNeeded: a)) & 1 != 0 ? 1 : 0 }
         }
     }
 }
@@ -92,17 +94,26 @@ struct CanonicalSink: ObservableSink {
     }
 
     @inline(__always) mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>) {
-        while n >= plan.segmentStart[segment + 1] { segment += 1 }
-        let first = plan.activeOffset[segment], last = plan.activeOffset[segment + 1]
+        while n >= plan.segmentStart[segment &+ 1] { segment &+= 1 }
+        let first = plan.activeOffset[segment], last = plan.activeOffset[segment &+ 1]
         if first == last { return }
         let m = observables
         let v = values, acc = accumulated, activeK = plan.activeK.unsafelyUnwrapped
         growth.observables(into: v, inverseSites: inverseSites)
         for slot in first..<last {
             let k = activeK[slot]
-            let weight = plan.weights[plan.weightBase[k] + n]
-            let row = k * m
-            for o in 0..<m { acc[row + o] += weight * v[o] }
+            let weight = plan.weights[plan.weightBase[k] &+ n]
+            let row = UnsafeMutableRawPointer(acc + k &* m), from = UnsafeRawPointer(v)
+            // Two lanes at a time: SIMD2 multiply and add round each lane exactly as the scalar
+            // operations do (no fused multiply-add), so the sums are bit for bit the same.
+            var o = 0
+            while o &+ 2 <= m {
+                let sum = row.loadUnaligned(fromByteOffset: o &* 8, as: SIMD2<Double>.self)
+                    + weight * from.loadUnaligned(fromByteOffset: o &* 8, as: SIMD2<Double>.self)
+                row.storeBytes(of: sum, toByteOffset: o &* 8, as: SIMD2<Double>.self)
+                o &+= 2
+            }
+            if o < m { acc[k &* m &+ o] += weight * v[o] }
         }
     }
 }
@@ -166,33 +177,33 @@ struct TrialVisitor<S: ObservableSink>: GrowthVisitor {
                     // neighbours' (as the C reference does; along the last axis these are usually
                     // the site's own line, but not at a line boundary). Across a lattice boundary
                     // the index is clamped, not wrapped (a hint only).
-                    if t + ahead < count {
-                        let k = Int(order[t + ahead])
+                    if t &+ ahead < count {
+                        let k = Int(order[t &+ ahead])
                         ml_prefetch_write(words + k)
                         for a in 0..<d {
                             let s = g.strides[a]
-                            ml_prefetch_write(words + min(k + s, n - 1))
-                            ml_prefetch_write(words + max(k - s, 0))
+                            ml_prefetch_write(words + min(k &+ s, n &- 1))
+                            ml_prefetch_write(words + max(k &- s, 0))
                         }
                     }
                     // `near` additions early, the neighbours' words have arrived: request the
                     // word of each one's parent (its root, after path compression), where the
                     // find will go next. Branch-free: a root or absent neighbour (negative word)
                     // re-requests its own line. Across a boundary the index is off (a hint only).
-                    if t + near < count {
-                        let k = Int(order[t + near])
+                    if t &+ near < count {
+                        let k = Int(order[t &+ near])
                         for a in 0..<d {
                             let s = g.strides[a]
-                            let up = min(k + s, n - 1), down = max(k - s, 0)
+                            let up = min(k &+ s, n &- 1), down = max(k &- s, 0)
                             let wu = words[up], wd = words[down]
                             ml_prefetch_write(words + (wu >= 0 ? Int(truncatingIfNeeded: wu) & indexMask : up))
                             ml_prefetch_write(words + (wd >= 0 ? Int(truncatingIfNeeded: wd) & indexMask : down))
                         }
                     }
                     growth.addSite(Int(order[t]))
-                    if t + 1 >= run.lowerBound {
-                        sink.record(t + 1, &growth)
-                        if t + 2 >= run.upperBound { run = sink.recordedRun(from: t + 2) }
+                    if t &+ 1 >= run.lowerBound {
+                        sink.record(t &+ 1, &growth)
+                        if t &+ 2 >= run.upperBound { run = sink.recordedRun(from: t &+ 2) }
                     }
                 }
             case .bond:

@@ -54,11 +54,11 @@ struct UnionFind<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup> {
     }
 
     @inline(__always) @usableFromInline func rootWord(size: Int, flags: Int) -> Word {
-        ~Word(truncatingIfNeeded: (size - 1) | (flags &<< shift))
+        ~Word(truncatingIfNeeded: (size &- 1) | (flags &<< shift))
     }
 
     @inline(__always) @usableFromInline func size(ofRootWord w: Word) -> Int {
-        (Int(truncatingIfNeeded: ~w) & indexMask) + 1
+        (Int(truncatingIfNeeded: ~w) & indexMask) &+ 1
     }
 
     @inline(__always) @usableFromInline func flags(ofRootWord w: Word) -> Int {
@@ -121,7 +121,7 @@ struct UnionFind<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup> {
     @inline(__always) @usableFromInline
     func attach(_ child: Int, childRootWord: Word, under parent: Int, parentRootWord: Word,
                 potential: UInt64) -> Int {
-        let size = size(ofRootWord: childRootWord) + size(ofRootWord: parentRootWord)
+        let size = size(ofRootWord: childRootWord) &+ size(ofRootWord: parentRootWord)
         let flags = flags(ofRootWord: childRootWord) | flags(ofRootWord: parentRootWord)
         words[parent] = rootWord(size: size, flags: flags)
         words[child] = childWord(parent: parent, potential: potential)
