@@ -142,13 +142,16 @@ struct SeriesSink: ObservableSink {
 /// One trial's additions in the given order, with prefetching along it.
 ///
 /// Where the time goes (perf, cpu-clock samples of `modelattice-bench percolation`, 2D and 3D
-/// together, after the changes of issue 17 item 6; ours / prefetching C 1.58 / 1.54 at load 3.9):
-/// of our sweep's samples, the union-find additions (``ClusterGrowth/addSite(_:)``, inlined join
-/// and find) 53%, this loop 29% (about 40% of it waiting at the `ahead` prefetch instructions for a
-/// free line-fill buffer, the rest the parent prefetches and the records), the GSL shuffle 18%.
-/// Cachegrind (2D L = 1024) counts about 750 instructions per addition here against 261 for the
-/// prefetching C sweep (shuffle included): the winding potentials, the observables and the GSL
-/// generator are work the C reference does not do.
+/// together, after the changes of issue 17 item 6; ours / prefetching C 1.34 / 1.38 in that run,
+/// load 3.2–4): of our sweep's samples, the union-find additions (``ClusterGrowth/addSite(_:)``,
+/// inlined join and find) 52%, this loop 29% (much of it waiting at the `ahead` prefetch
+/// instructions for a free line-fill buffer, the rest the parent prefetches and the records), the
+/// GSL shuffle 19% (mt19937's `get` alone costs 10–13 ns per call here, measured in C, while the C
+/// reference's whole xoshiro shuffle step costs 6–13 ns). Cachegrind (2D L = 1024, before the
+/// overflow checks were removed) counted about 750 instructions per addition here against 261 for
+/// the prefetching C sweep, shuffle included: the winding potentials, the observables and the GSL
+/// generator are work the C reference does not do. Measured and not kept: the `ahead` prefetches
+/// into L2 only (prefetcht1): 1.57–1.60 / 1.48–1.56 against 1.53 / 1.49–1.54.
 struct TrialVisitor<S: ObservableSink>: GrowthVisitor {
     let order: [Int32]
     let kind: PercolationKind
