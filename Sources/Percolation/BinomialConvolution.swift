@@ -62,6 +62,24 @@ public struct BinomialConvolution: Sendable {
         activeK = active
     }
 
+    /// The weight and segment tables as pointers, valid inside `body` (the sweep's hot loop reads
+    /// them without array bounds checks or reference counting).
+    func withTables<R>(_ body: (ConvolutionTables) throws -> R) rethrows -> R {
+        try weights.withUnsafeBufferPointer { w in
+            try weightBase.withUnsafeBufferPointer { base in
+                try segmentStart.withUnsafeBufferPointer { start in
+                    try activeOffset.withUnsafeBufferPointer { offset in
+                        try activeK.withUnsafeBufferPointer { k in
+                            try body(ConvolutionTables(
+                                weights: w.baseAddress!, weightBase: base.baseAddress!, segmentStart: start.baseAddress!,
+                                segmentCount: start.count - 1, activeOffset: offset.baseAddress!, activeK: k.baseAddress))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The normalised weights B(M, n, p) for n in [lo, lo + count).
     static func window(additions m: Int, p: Double) -> (start: Int, weights: [Double]) {
         if p <= 0 { return (0, [1]) }
@@ -107,4 +125,17 @@ public struct BinomialConvolution: Sendable {
             return sum
         }
     }
+}
+
+/// ``BinomialConvolution``'s tables as pointers (see ``BinomialConvolution/withTables(_:)``); the
+/// same shapes and meaning as the arrays of the same names.
+struct ConvolutionTables {
+    let weights: UnsafePointer<Double>
+    let weightBase: UnsafePointer<Int>
+    let segmentStart: UnsafePointer<Int>
+    /// Number of segments S (segmentStart holds S + 1 entries, the last M + 1).
+    let segmentCount: Int
+    let activeOffset: UnsafePointer<Int>
+    /// nil when no p_k is active anywhere (cannot happen with K ≥ 1; kept total).
+    let activeK: UnsafePointer<Int>?
 }

@@ -13,6 +13,10 @@
 ///   missed only if its winding along every axis is a nonzero multiple of 2^b;
 /// - `spanning` (open): some cluster touches both faces of axis 0 (root flags 1 and 2).
 ///
+/// The counters use wrapping arithmetic (`&+`, `&*`): they stay below N ≤ 2^31 (Σ s² below N² <
+/// 2^62), so the values are those of checked arithmetic, without its overflow branches in the
+/// sweep's innermost loop.
+///
 /// The sweep adds sites (or bonds) in random order; the labeling of a given occupancy
 /// (``RasterLabeling``) computes the same observables with the same formulas and winding width.
 @usableFromInline
@@ -40,9 +44,9 @@ struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>
     /// Occupies site i as a new singleton cluster.
     @inline(__always) @usableFromInline mutating func occupy(_ i: Int) {
         forest.makeRoot(i, flags: faceFlags(i))
-        occupied += 1
-        clusters += 1
-        sumSquares += 1
+        occupied &+= 1
+        clusters &+= 1
+        sumSquares &+= 1
         if largest == 0 { largest = 1 }
     }
 
@@ -71,8 +75,8 @@ struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>
         let wordJ = forest.words[rj]
         let sizeI = forest.size(ofRootWord: wordI)
         let sizeJ = forest.size(ofRootWord: wordJ)
-        clusters -= 1
-        sumSquares += 2 * sizeI * sizeJ
+        clusters &-= 1
+        sumSquares &+= 2 &* sizeI &* sizeJ
         if sizeI < sizeJ {
             // Put ri under rj: W'(i) = W(j) − delta, so potential(ri → rj) = wj − delta − wi.
             let shifted = G.isTrivial ? 0 : forest.group.subtract(wj, delta)
@@ -90,29 +94,42 @@ struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>
         }
     }
 
-    /// Occupies site i and joins it to every present neighbour (the sweep's addition).
+    /// Occupies site i and joins it to every present neighbour (the sweep's addition), in the order
+    /// + then − neighbour along axis 0, 1, …. One loop over the 2d neighbour slots with a single
+    /// call of ``join(root:potential:_:delta:)``, so that it is inlined once (four call sites, one
+    /// per direction and boundary case, left it out of line).
     @inline(__always) @usableFromInline mutating func addSite(_ i: Int) {
         occupy(i)
         if !geometry.periodic && forest.flags(ofRootWord: forest.words[i]) == 3 { spanning = true }
         let g = geometry
         var own: (root: Int, potential: UInt64) = (i, 0)
-        for a in 0..<g.dimension {
+        var r = 0   // i's offset within the block of axis a, computed at the + slot of each axis
+        for slot in 0..<(2 &* g.dimension) {
+            let a = slot &>> 1
             let step = g.strides[a]
-            let r = a == 0 ? i : g.spans[a].remainder(i)
-            // + neighbour
-            if r < g.lastRowStart[a] {
-                if forest.isPresent(i + step) { own = join(root: own.root, potential: own.potential, i + step, delta: 0) }
-            } else if g.periodic {
-                let j = i + step - g.spanSizes[a]
-                if forest.isPresent(j) { own = join(root: own.root, potential: own.potential, j, delta: g.plus[a]) }
+            if slot & 1 == 0 { r = a == 0 ? i : g.spans[a].remainder(i) }
+            let j: Int
+            var delta: UInt64 = 0
+            if slot & 1 == 0 {
+                // + neighbour
+                if r < g.lastRowStart[a] {
+                    j = i &+ step
+                } else {
+                    if !g.periodic { continue }
+                    j = i &+ step &- g.spanSizes[a]
+                    delta = g.plus[a]
+                }
+            } else {
+                // − neighbour
+                if r >= step {
+                    j = i &- step
+                } else {
+                    if !g.periodic { continue }
+                    j = i &- step &+ g.spanSizes[a]
+                    delta = g.minus[a]
+                }
             }
-            // − neighbour
-            if r >= step {
-                if forest.isPresent(i - step) { own = join(root: own.root, potential: own.potential, i - step, delta: 0) }
-            } else if g.periodic {
-                let j = i - step + g.spanSizes[a]
-                if forest.isPresent(j) { own = join(root: own.root, potential: own.potential, j, delta: g.minus[a]) }
-            }
+            if forest.isPresent(j) { own = join(root: own.root, potential: own.potential, j, delta: delta) }
         }
     }
 

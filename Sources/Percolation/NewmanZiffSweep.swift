@@ -33,13 +33,18 @@ public struct NewmanZiffSweep: Sendable {
 
     /// How many additions prefetching runs ahead of the current one. Measured (thread CPU time,
     /// ns per added site, 2D L=1024 / 3D L=128, quiet machine): none 115 / 219, distance 8: 64 / 81,
-    /// 16: 65 / 76, 32: 65 / 78.
+    /// 16: 65 / 76, 32: 65 / 78. Remeasured after the addition loop was tightened, as thread CPU
+    /// time relative to the prefetching C sweep, variants alternating in one process (load 3.5–4,
+    /// 2D / 3D), ahead / parents at 12 / 6: 1.65 / 1.61, 16 / 8: 1.70 / 1.64, 24 / 6: 1.68 / 1.65,
+    /// 32 / 8: 1.71 / 1.65, 32 / 16: 1.77 / 1.70: flat within the noise; 16 kept.
     static let prefetchDistance = 16
 
     /// How many additions ahead the neighbours' parent words are requested (their own words
     /// arrived from the prefetch at ``prefetchDistance``). Measured on the loaded machine as
     /// thread CPU time relative to the prefetching C sweep in the same run (`modelattice-bench
-    /// percolation`, 2D / 3D): without it 2.07 / 1.62, at distance 8: 1.70–1.75 / 1.56–1.62.
+    /// percolation`, 2D / 3D): without it 2.07 / 1.62, at distance 8: 1.70–1.75 / 1.56–1.62; after
+    /// the loop was tightened (paired in one process, load 2.9–4.4): without 1.69 / 1.61, at 8:
+    /// 1.62 / 1.62.
     static let parentPrefetchDistance = 8
 
     public init(lattice: HypercubicLattice, kind: PercolationKind, probabilities: [Double],
@@ -86,9 +91,18 @@ public struct NewmanZiffSweep: Sendable {
 
     /// One trial's canonical averages. Shape [K × observableCount], p-major.
     public func canonicalTrial(_ trial: Int) throws -> [Double] {
-        var sink = CanonicalSink(plan: convolution, observables: observableCount, sites: lattice.siteCount)
-        try runTrial(trial, sink: &sink)
-        return sink.accumulated
+        let m = observableCount
+        var accumulated = [Double](repeating: 0, count: probabilities.count * m)
+        try accumulated.withUnsafeMutableBufferPointer { acc in
+            try withUnsafeTemporaryAllocation(of: Double.self, capacity: m) { values in
+                try convolution.withTables { plan in
+                    var sink = CanonicalSink(plan: plan, observables: m, sites: lattice.siteCount,
+                                             accumulated: acc.baseAddress!, values: values.baseAddress!)
+                    try runTrial(trial, sink: &sink)
+                }
+            }
+        }
+        return accumulated
     }
 
     /// One trial's microcanonical series (for checks on small lattices). Shape [M + 1][observableCount].

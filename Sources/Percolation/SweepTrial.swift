@@ -32,68 +32,88 @@ extension HypercubicLattice {
 /// Receives the configuration after each addition n = 0…M.
 protocol ObservableSink {
     mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>)
-    /// The first n' ≥ n at which `record` does anything (records at n' + 1, n' + 2, … are asked
-    /// for again afterwards): the sweep skips the calls in between.
-    mutating func nextRecorded(from n: Int) -> Int
+    /// The next run of additions to record, for n' ≥ n: `record` does something at every n' in
+    /// the run and at none in [n, run.lowerBound), so the sweep skips the calls there. Non-empty,
+    /// or empty at M + 1 when nothing from n on is recorded. Asked for n in increasing order.
+    mutating func recordedRun(from n: Int) -> Range<Int>
 }
 
 extension ClusterGrowth {
     /// The observables of the current configuration, normalised per site, into `out` (shape
     /// [6 + d] periodic, [6] open): the same formulas for sweeps and for labeling.
     @inline(__always) func observables(into out: UnsafeMutablePointer<Double>, inverseSites: Double) {
+        // Wrapping integer operations: the counts stay far below overflow (Σ s² ≤ N² < 2^62), so
+        // the values are those of the checked ones, without the overflow branches.
         out[0] = Double(largest) * inverseSites
-        out[1] = Double(sumSquares - largest * largest) * inverseSites
+        out[1] = Double(sumSquares &- largest &* largest) * inverseSites
         out[2] = Double(clusters) * inverseSites
         out[3] = wrappedAxes != 0 ? 1 : 0
         out[4] = spanning ? 1 : 0
-        out[5] = occupied < 2 ? 0 : Double(sumSquares - occupied) / (Double(occupied) * Double(occupied - 1))
+        out[5] = occupied < 2 ? 0 : Double(sumSquares &- occupied) / (Double(occupied) * Double(occupied &- 1))
         if geometry.periodic {
-            for a in 0..<geometry.dimension { out[6 + a] = wrappedAxes & (1 << UInt32(a)) != 0 ? 1 : 0 }
+            for a in 0..<geometry.dimension { out[6 &+ a] = (wrappedAxes &>> UInt32(truncatingIfNeeded: a)) & 1 != 0 ? 1 : 0 }
         }
     }
 }
 
-/// Streams each n's observables into Σ_n B(M, n, p_k) Q_n for the p_k whose window holds n.
+/// Streams each n's observables into Σ_n B(M, n, p_k) Q_n for the p_k whose window holds n. The
+/// tables and buffers are pointers valid for one trial (``NewmanZiffSweep/canonicalTrial(_:)``
+/// sets them up): with arrays here, each record paid uniqueness checks and retain / release.
+///
+/// Measured and not kept: buffering the counters of each recorded n and doing the floating-point
+/// work per buffer of 256 (the same sums in the same order) instead of at each addition made no
+/// difference within the noise (`modelattice-bench percolation`, ours / prefetching C 1.89 vs
+/// 1.92 in 2D, 1.94 vs 1.91 in 3D, load 4.8).
 struct CanonicalSink: ObservableSink {
-    let plan: BinomialConvolution
+    let plan: ConvolutionTables
     let observables: Int
     let inverseSites: Double
-    private(set) var accumulated: [Double]
-    private var values: [Double]
+    /// Shape [K × observables], p-major: the running sums.
+    let accumulated: UnsafeMutablePointer<Double>
+    /// Shape [observables]: scratch for one configuration's observables.
+    let values: UnsafeMutablePointer<Double>
     private var segment = 0
 
-    init(plan: BinomialConvolution, observables: Int, sites: Int) {
+    init(plan: ConvolutionTables, observables: Int, sites: Int,
+         accumulated: UnsafeMutablePointer<Double>, values: UnsafeMutablePointer<Double>) {
         self.plan = plan
         self.observables = observables
         self.inverseSites = 1 / Double(sites)
-        accumulated = Array(repeating: 0, count: plan.probabilities.count * observables)
-        values = Array(repeating: 0, count: observables)
+        self.accumulated = accumulated
+        self.values = values
     }
 
-    /// n itself inside a segment with active p_k, else the start of the next segment.
-    @inline(__always) mutating func nextRecorded(from n: Int) -> Int {
-        while n >= plan.segmentStart[segment + 1] { segment += 1 }
-        return plan.activeOffset[segment] == plan.activeOffset[segment + 1] ? plan.segmentStart[segment + 1] : n
+    /// The rest of the first segment at or after n with active p_k.
+    @inline(__always) mutating func recordedRun(from n: Int) -> Range<Int> {
+        while n >= plan.segmentStart[segment + 1] && segment + 1 < plan.segmentCount { segment += 1 }
+        while plan.activeOffset[segment] == plan.activeOffset[segment + 1] {
+            if segment + 1 == plan.segmentCount { return plan.segmentStart[segment + 1]..<plan.segmentStart[segment + 1] }
+            segment += 1
+        }
+        return max(n, plan.segmentStart[segment])..<plan.segmentStart[segment + 1]
     }
 
     @inline(__always) mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>) {
-        while n >= plan.segmentStart[segment + 1] { segment += 1 }
-        let first = plan.activeOffset[segment], last = plan.activeOffset[segment + 1]
+        while n >= plan.segmentStart[segment &+ 1] { segment &+= 1 }
+        let first = plan.activeOffset[segment], last = plan.activeOffset[segment &+ 1]
         if first == last { return }
         let m = observables
-        let inverse = inverseSites
-        values.withUnsafeMutableBufferPointer { v in
-            growth.observables(into: v.baseAddress!, inverseSites: inverse)
-            plan.weights.withUnsafeBufferPointer { w in
-                accumulated.withUnsafeMutableBufferPointer { acc in
-                    for slot in first..<last {
-                        let k = plan.activeK[slot]
-                        let weight = w[plan.weightBase[k] + n]
-                        let row = k * m
-                        for o in 0..<m { acc[row + o] += weight * v[o] }
-                    }
-                }
+        let v = values, acc = accumulated, activeK = plan.activeK.unsafelyUnwrapped
+        growth.observables(into: v, inverseSites: inverseSites)
+        for slot in first..<last {
+            let k = activeK[slot]
+            let weight = plan.weights[plan.weightBase[k] &+ n]
+            let row = UnsafeMutableRawPointer(acc + k &* m), from = UnsafeRawPointer(v)
+            // Two lanes at a time: SIMD2 multiply and add round each lane exactly as the scalar
+            // operations do (no fused multiply-add), so the sums are bit for bit the same.
+            var o = 0
+            while o &+ 2 <= m {
+                let sum = row.loadUnaligned(fromByteOffset: o &* 8, as: SIMD2<Double>.self)
+                    + weight * from.loadUnaligned(fromByteOffset: o &* 8, as: SIMD2<Double>.self)
+                row.storeBytes(of: sum, toByteOffset: o &* 8, as: SIMD2<Double>.self)
+                o &+= 2
             }
+            if o < m { acc[k &* m &+ o] += weight * v[o] }
         }
     }
 }
@@ -109,7 +129,7 @@ struct SeriesSink: ObservableSink {
         self.inverseSites = 1 / Double(sites)
     }
 
-    func nextRecorded(from n: Int) -> Int { n }
+    func recordedRun(from n: Int) -> Range<Int> { n..<Int.max }
 
     mutating func record<Word, G>(_ n: Int, _ growth: inout ClusterGrowth<Word, G>) {
         var row = [Double](repeating: 0, count: observables)
@@ -120,6 +140,18 @@ struct SeriesSink: ObservableSink {
 }
 
 /// One trial's additions in the given order, with prefetching along it.
+///
+/// Where the time goes (perf, cpu-clock samples of `modelattice-bench percolation`, 2D and 3D
+/// together, after the changes of issue 17 item 6; ours / prefetching C 1.34 / 1.38 in that run,
+/// load 3.2–4): of our sweep's samples, the union-find additions (``ClusterGrowth/addSite(_:)``,
+/// inlined join and find) 52%, this loop 29% (much of it waiting at the `ahead` prefetch
+/// instructions for a free line-fill buffer, the rest the parent prefetches and the records), the
+/// GSL shuffle 19% (mt19937's `get` alone costs 10–13 ns per call here, measured in C, while the C
+/// reference's whole xoshiro shuffle step costs 6–13 ns). Cachegrind (2D L = 1024, before the
+/// overflow checks were removed) counted about 750 instructions per addition here against 261 for
+/// the prefetching C sweep, shuffle included: the winding potentials, the observables and the GSL
+/// generator are work the C reference does not do. Measured and not kept: the `ahead` prefetches
+/// into L2 only (prefetcht1): 1.57–1.60 / 1.48–1.56 against 1.53 / 1.49–1.54.
 struct TrialVisitor<S: ObservableSink>: GrowthVisitor {
     let order: [Int32]
     let kind: PercolationKind
@@ -133,46 +165,48 @@ struct TrialVisitor<S: ObservableSink>: GrowthVisitor {
         let g = growth.geometry
         let d = g.dimension
         let ahead = NewmanZiffSweep.prefetchDistance
-        // Neighbours along axes whose stride spans at least a cache line get their own prefetch.
-        let lineWords = max(1, 64 / MemoryLayout<Word>.stride)
-        let farAxes = (0..<d).filter { g.strides[$0] >= lineWords }
         order.withUnsafeBufferPointer { order in
             let count = order.count
             switch kind {
             case .site:
-                sink.record(0, &growth)
-                var recordAt = sink.nextRecorded(from: 1)
                 let near = NewmanZiffSweep.parentPrefetchDistance
                 let indexMask = growth.forest.indexMask
+                sink.record(0, &growth)
+                // n = t + 1 is recorded when it lies in `run` (runs are consecutive n; the sink
+                // skips the n between them). One loop, so that the addition is inlined once.
+                var run = sink.recordedRun(from: 1)
                 for t in 0..<count {
-                    // `ahead` additions early: the site's word and its far neighbours' cache lines.
-                    if t + ahead < count {
-                        let k = Int(order[t + ahead])
+                    // `ahead` additions early: the cache lines of the site's word and of its 2d
+                    // neighbours' (as the C reference does; along the last axis these are usually
+                    // the site's own line, but not at a line boundary). Across a lattice boundary
+                    // the index is clamped, not wrapped (a hint only).
+                    if t &+ ahead < count {
+                        let k = Int(order[t &+ ahead])
                         ml_prefetch_write(words + k)
-                        for a in farAxes {
+                        for a in 0..<d {
                             let s = g.strides[a]
-                            ml_prefetch_write(words + min(k + s, n - 1))
-                            ml_prefetch_write(words + max(k - s, 0))
+                            ml_prefetch_write(words + min(k &+ s, n &- 1))
+                            ml_prefetch_write(words + max(k &- s, 0))
                         }
                     }
                     // `near` additions early, the neighbours' words have arrived: request the
                     // word of each one's parent (its root, after path compression), where the
                     // find will go next. Branch-free: a root or absent neighbour (negative word)
                     // re-requests its own line. Across a boundary the index is off (a hint only).
-                    if t + near < count {
-                        let k = Int(order[t + near])
+                    if t &+ near < count {
+                        let k = Int(order[t &+ near])
                         for a in 0..<d {
                             let s = g.strides[a]
-                            let up = min(k + s, n - 1), down = max(k - s, 0)
+                            let up = min(k &+ s, n &- 1), down = max(k &- s, 0)
                             let wu = words[up], wd = words[down]
                             ml_prefetch_write(words + (wu >= 0 ? Int(truncatingIfNeeded: wu) & indexMask : up))
                             ml_prefetch_write(words + (wd >= 0 ? Int(truncatingIfNeeded: wd) & indexMask : down))
                         }
                     }
                     growth.addSite(Int(order[t]))
-                    if t + 1 == recordAt {
-                        sink.record(t + 1, &growth)
-                        recordAt = t + 2 <= count ? sink.nextRecorded(from: t + 2) : count + 1
+                    if t &+ 1 >= run.lowerBound {
+                        sink.record(t &+ 1, &growth)
+                        if t &+ 2 >= run.upperBound { run = sink.recordedRun(from: t &+ 2) }
                     }
                 }
             case .bond:

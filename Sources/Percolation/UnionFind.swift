@@ -12,6 +12,9 @@
 /// composes potentials along the path and compresses the path fully (two passes), so every node
 /// visited ends up pointing at the root with its potential relative to the root. Union attaches the
 /// smaller tree under the larger root. With `Word = Int32` this is 4 bytes per element.
+///
+/// Shifts by `shift` (always < 64) are masking shifts (`&<<`, `&>>`): the same values, without the
+/// over-shift branches of `<<` / `>>` on a run-time count in the sweep's innermost loop.
 @usableFromInline
 struct UnionFind<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup> {
     /// Shape [count]: the words described above.
@@ -47,19 +50,19 @@ struct UnionFind<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup> {
 
     /// Makes i a singleton root with the given flags.
     @inline(__always) @usableFromInline func makeRoot(_ i: Int, flags: Int) {
-        words[i] = ~Word(truncatingIfNeeded: flags << shift)
+        words[i] = ~Word(truncatingIfNeeded: flags &<< shift)
     }
 
     @inline(__always) @usableFromInline func rootWord(size: Int, flags: Int) -> Word {
-        ~Word(truncatingIfNeeded: (size - 1) | (flags << shift))
+        ~Word(truncatingIfNeeded: (size &- 1) | (flags &<< shift))
     }
 
     @inline(__always) @usableFromInline func size(ofRootWord w: Word) -> Int {
-        (Int(truncatingIfNeeded: ~w) & indexMask) + 1
+        (Int(truncatingIfNeeded: ~w) & indexMask) &+ 1
     }
 
     @inline(__always) @usableFromInline func flags(ofRootWord w: Word) -> Int {
-        Int(truncatingIfNeeded: ~w) >> shift
+        Int(truncatingIfNeeded: ~w) &>> shift
     }
 
     @inline(__always) @usableFromInline func parent(ofWord w: Word) -> Int {
@@ -67,20 +70,24 @@ struct UnionFind<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup> {
     }
 
     @inline(__always) @usableFromInline func potential(ofWord w: Word) -> UInt64 {
-        G.isTrivial ? 0 : UInt64(truncatingIfNeeded: Int(truncatingIfNeeded: w) >> shift)
+        G.isTrivial ? 0 : UInt64(truncatingIfNeeded: Int(truncatingIfNeeded: w) &>> shift)
     }
 
     @inline(__always) @usableFromInline func childWord(parent: Int, potential: UInt64) -> Word {
         G.isTrivial ? Word(truncatingIfNeeded: parent)
-            : Word(truncatingIfNeeded: parent | Int(truncatingIfNeeded: potential << UInt64(shift)))
+            : Word(truncatingIfNeeded: parent | Int(truncatingIfNeeded: potential &<< UInt64(shift)))
     }
 
     /// Root of present element i and i's potential relative to it; compresses the path.
     @inline(__always) @usableFromInline func find(_ i: Int) -> (root: Int, potential: UInt64) {
-        var x = i
-        var w = words[x]
-        if w < 0 { return (x, 0) }
-        var total: UInt64 = 0
+        var w = words[i]
+        if w < 0 { return (i, 0) }
+        // First step outside the loop (0 + p = p): most finds end at i's parent, which path
+        // compression has made the root; then there is nothing to compress.
+        var x = parent(ofWord: w)
+        var total = potential(ofWord: w)
+        w = words[x]
+        if w < 0 { return (x, total) }
         repeat {
             total = group.add(total, potential(ofWord: w))
             x = parent(ofWord: w)
@@ -114,7 +121,7 @@ struct UnionFind<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup> {
     @inline(__always) @usableFromInline
     func attach(_ child: Int, childRootWord: Word, under parent: Int, parentRootWord: Word,
                 potential: UInt64) -> Int {
-        let size = size(ofRootWord: childRootWord) + size(ofRootWord: parentRootWord)
+        let size = size(ofRootWord: childRootWord) &+ size(ofRootWord: parentRootWord)
         let flags = flags(ofRootWord: childRootWord) | flags(ofRootWord: parentRootWord)
         words[parent] = rootWord(size: size, flags: flags)
         words[child] = childWord(parent: parent, potential: potential)

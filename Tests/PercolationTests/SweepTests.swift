@@ -116,6 +116,36 @@ private struct ExactEnsemble {
         }
     }
 
+    /// The streamed canonical averages of a trial (records only in the binomial windows, by runs
+    /// of n) equal, bit for bit, the convolution of that trial's whole microcanonical series (the
+    /// same products summed in the same order of n): overlapping windows, windows at n = 0 and
+    /// n = M (p = 0 and 1), the gaps between windows, site and bond, open and periodic.
+    @Test func streamedCanonicalEqualsConvolvedSeriesBitForBit() throws {
+        let cases: [(HypercubicLattice, PercolationKind, [Double])] = [
+            (try HypercubicLattice(dimension: 2, side: 16, boundary: .periodic), .site,
+             try NewmanZiffSweep.probabilities(points: 41, pmin: 0.2, pmax: 0.8)),
+            (try HypercubicLattice(dimension: 2, side: 40, boundary: .periodic), .site, [0, 0.3, 0.59, 0.9, 1]),
+            (try HypercubicLattice(dimension: 3, side: 5, boundary: .open), .site,
+             try NewmanZiffSweep.probabilities(points: 11, pmin: 0, pmax: 1)),
+            (try HypercubicLattice(dimension: 3, side: 5, boundary: .open), .bond, [0.1, 0.25, 0.5]),
+            (try HypercubicLattice(dimension: 2, side: 12, boundary: .periodic), .bond, [1, 0]),
+        ]
+        for (lattice, kind, probabilities) in cases {
+            let sweep = try NewmanZiffSweep(lattice: lattice, kind: kind, probabilities: probabilities, seed: 5)
+            let m = sweep.observableCount
+            for trial in 0..<2 {
+                let streamed = try sweep.canonicalTrial(trial)
+                let series = try sweep.microcanonicalTrial(trial)
+                for o in 0..<m {
+                    let convolved = sweep.convolution.canonical(series.map { $0[o] })
+                    for k in probabilities.indices {
+                        #expect(streamed[k * m + o] == convolved[k], "\(lattice) \(kind) p=\(probabilities[k]) observable \(o)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Square-lattice torus at p_c (site 0.59274621, bond 1/2 exactly): wrapping along any axis
     /// 0.690473725 and along one given axis 0.521058290 (Pinson 1994; Newman & Ziff 2001; the
     /// values are universal, the same for site and bond), within 4 standard errors at L = 64.
