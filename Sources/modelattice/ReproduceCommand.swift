@@ -60,7 +60,7 @@ struct ReproduceCommand: ParsableCommand {
                 if let cols = type.extraTables[role] { print("  \(file): \((prefix + cols).joined(separator: ","))") }
             }
             if replicates > 1 {
-                let summary = spec.outputs?[Replicated.summaryRole] ?? (main.hasSuffix(".csv") ? String(main.dropLast(4)) : main) + "_" + Replicated.summaryRole + ".csv"
+                let summary = spec.outputs?[Replicated.summaryRole] ?? Replicated.summaryPath(forMain: main)
                 print("  \(summary) (\(replicates) replicates): [row-label columns,]\(Replicated.summaryColumns.joined(separator: ","))")
             }
         }

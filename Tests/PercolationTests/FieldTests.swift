@@ -106,7 +106,7 @@ import Support
         let embedding = try FieldPercolation.embedding(for: box)
         #expect(embedding.side == 6 && embedding.isPeriodic && embedding.dimension == 3)
         let phi = (0..<embedding.siteCount).map(Double.init)
-        let cut = FieldPercolation.box(phi, side: 3, dimension: 3)
+        let cut = FieldPercolation.box(phi, of: box, in: embedding)
         var expected: [Double] = []
         for x in 0..<3 { for y in 0..<3 { for z in 0..<3 { expected.append(Double(x * 36 + y * 6 + z)) } } }
         #expect(cut == expected)

@@ -90,15 +90,16 @@ public struct FieldPercolation: Sendable {
     /// embedding otherwise (box site Σ x_a L^(d−1−a) ← embedding site Σ x_a (2L)^(d−1−a)).
     public func values(_ t: Int) throws -> [Double] {
         let phi = try sample(t)
-        return lattice.isPeriodic ? phi : Self.box(phi, side: lattice.side, dimension: lattice.dimension)
+        return lattice.isPeriodic ? phi : Self.box(phi, of: lattice, in: embedding)
     }
 
-    /// The box {0…L−1}^d of a field on the torus of side 2L (both C order).
-    static func box(_ phi: [Double], side l: Int, dimension d: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: Int(pow(Double(l), Double(d)).rounded()))
+    /// The box `box` ({0…L−1}^d) of a field on `embedding`, the torus of side 2L (both C order).
+    static func box(_ phi: [Double], of box: HypercubicLattice, in embedding: HypercubicLattice) -> [Double] {
+        let l = box.side, d = box.dimension
+        var out = [Double](repeating: 0, count: box.siteCount)
         var x = [Int](repeating: 0, count: d)
         var source = 0
-        let strides = (0..<d).map { a in Int(pow(Double(2 * l), Double(d - 1 - a)).rounded()) }
+        let strides = embedding.strides
         for i in out.indices {
             out[i] = phi[source]
             // Odometer over x, last axis fastest, keeping the embedding index in step.
@@ -119,7 +120,7 @@ public struct FieldPercolation: Sendable {
     public func trial(_ t: Int) throws -> Trial {
         let phi = try sample(t)
         let covariance = measuresCovariance ? AxisCovariance.measure(phi, lattice: embedding, maxDistance: maxDistance) : nil
-        let values = lattice.isPeriodic ? phi : Self.box(phi, side: lattice.side, dimension: lattice.dimension)
+        let values = lattice.isPeriodic ? phi : Self.box(phi, of: lattice, in: embedding)
         let mask = try ExcursionSet.lowest(values, count: openCount)
         let labeled = try ClusterLabeling.label(occupied: mask, lattice: lattice)
         let spanning = lattice.isPeriodic
