@@ -166,11 +166,13 @@ public struct Replicated: Sendable {
         // Row indices of each key tuple, in order of first appearance (the rows correspond across
         // replicates, since the key columns are identical row by row).
         var groups: [(key: [Cell], rows: [Int])] = []
+        var groupOf: [[String]: Int] = [:]   // key tuple (CSV text) → index in `groups`: linear in the rows
         let keyCells = keys.map { first.column($0) }
         for row in 0..<first.rows.count {
             let key = keyCells.map { $0[row] }
-            if let g = groups.firstIndex(where: { $0.key == key }) { groups[g].rows.append(row) }
-            else { groups.append((key, [row])) }
+            let text = key.map(\.csv)
+            if let g = groupOf[text] { groups[g].rows.append(row) }
+            else { groupOf[text] = groups.count; groups.append((key, [row])) }
         }
         if groups.isEmpty { groups = [([], [])] }
         var summarized: [(name: String, cells: [[Cell]])] = []
