@@ -188,10 +188,12 @@ private struct Opaque: InputClassifier {
         #expect(sampler.axes.count == 5 && Set(sampler.axes).count == 5)
         let (loss, predicted) = try sampler.sample(classifier: net, target: 1)
         #expect(loss.count == 5 && loss.allSatisfy { $0.count == 7 })
-        // The middle of every line is the anchor.
+        // The middle of every line is the anchor: its score to Float rounding. Not bit for bit: with
+        // OpenBLAS's Haswell kernels (chosen on AMD EPYC) a row's product depends in the last bits on
+        // its position in the batch (row 3 of 35 against row 10, or a batch of 1).
         let z = try net.logits(anchor, count: 1)
         let at = z.withUnsafeBufferPointer { TargetScore($0, target: 1) }
-        #expect(loss.allSatisfy { $0[3] == at.loss } && predicted.allSatisfy { $0[3] == at.predicted })
+        #expect(loss.allSatisfy { abs($0[3] - at.loss) <= 1e-5 * max(1, at.loss) } && predicted.allSatisfy { $0[3] == at.predicted })
         let c = AxisCorrelation.estimate(lines: loss, groups: [Int](repeating: 0, count: 5), maxLag: 3)
         #expect(c.c[0] == 1 && c.groups == 1)
         #expect(AxisLineSampler.indicator(loss: loss, predicted: predicted, rule: .iid(0.1), target: 1, threshold: nil) == nil)

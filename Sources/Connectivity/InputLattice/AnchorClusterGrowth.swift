@@ -133,37 +133,46 @@ public struct AnchorClusterGrowth: Sendable {
         }
 
         var threshold: (score: Double, key: UInt64)?
-        var moves: [GrowthMove] = [], moveKeys: [UInt64] = [], open: [Bool] = []
-        moves.reserveCapacity(2 * n); moveKeys.reserveCapacity(2 * n); open.reserveCapacity(2 * n)
+        // Shells are prepared (moves generated, keys marked seen) a batch at a time, parents in queue
+        // order, and scored as one parallel batch; then decided one by one in the same order. A
+        // shell's moves depend only on the keys seen before it, which earlier shells' decisions do
+        // not change (they add queue entries, not keys), so the cluster is the one that deciding
+        // each shell right after generating it would grow. Shells prepared past the cap are
+        // dropped undecided (not counted as evaluations).
+        let batchRows = 8 * threads * 256
+        var batch: [PreparedShell] = [], scored: [[TargetScore]] = [], next = 0
         var head = 0
-        while head < sites.count && sites.count < cap {
-            let parent = head
-            head += 1
-            let parentKey = siteKeys[parent], g = siteGeneration[parent] + 1
-            let parentSite = sites[parent]
-            let nearEdge = parentSite.entries.contains { abs(LatticeDisplacement.steps($0)) >= LatticeDisplacement.maximumSteps }
-            moves.removeAll(keepingCapacity: true); moveKeys.removeAll(keepingCapacity: true); open.removeAll(keepingCapacity: true)
-            keys.axisKeys.withUnsafeBufferPointer { r in
-                for j in 0..<n {
-                    let minus = parentKey &- r[j], plus = parentKey &+ r[j]
-                    if (!nearEdge || parentSite.moved(axis: j, by: -1) != nil) && seen.insert(minus) {
-                        moves.append(GrowthMove(axis: j, step: -1)); moveKeys.append(minus)
-                    }
-                    if (!nearEdge || parentSite.moved(axis: j, by: 1) != nil) && seen.insert(plus) {
-                        moves.append(GrowthMove(axis: j, step: 1)); moveKeys.append(plus)
+        while sites.count < cap {
+            if next == batch.count {
+                batch.removeAll(keepingCapacity: true)
+                next = 0
+                var rows = 0
+                while head < sites.count && (batch.isEmpty || rows < batchRows) {
+                    let parent = head
+                    head += 1
+                    let shell = prepareShell(parent: parent, site: sites[parent], key: siteKeys[parent],
+                                             generation: siteGeneration[parent] + 1, keys: keys, seen: seen)
+                    if shell.moves.isEmpty { continue }
+                    rows += shell.moves.count
+                    batch.append(shell)
+                }
+                if batch.isEmpty { break }
+                if let scorer {
+                    let t = target
+                    scored = try scorer.map(batch.map { NeighbourLogits.Shell(parent: $0.parent, parentSite: $0.site, moves: $0.moves) }) { z, _ in
+                        TargetScore(z, target: t)
                     }
                 }
             }
-            if moves.isEmpty { continue }
+            let shell = batch[next]
+            let g = shell.generation, moves = shell.moves, moveKeys = shell.keys
+            var open: [Bool] = []
+            open.reserveCapacity(moves.count)
             if case .iid(let p) = rule {
                 let coinSeed = SeedSequence.mix(seed)
                 for key in moveKeys { open.append(Double(SeedSequence.mix(coinSeed ^ key) >> 11) * 0x1p-53 < p) }
             } else {
-                let z = try scorer!.logits(parent: parent, parentSite: parentSite, moves: moves)
-                let k = scorer!.classes
-                let scores = z.withUnsafeBufferPointer { buf in
-                    (0..<moves.count).map { TargetScore(UnsafeBufferPointer(rebasing: buf[($0 * k)..<(($0 + 1) * k)]), target: target) }
-                }
+                let scores = scored[next]
                 if case .shellQuantile(let q) = rule, threshold == nil {
                     threshold = AnchorClusterGrowth.shellThreshold(scores.map(\.loss), keys: moveKeys, quantile: q)
                 }
@@ -172,6 +181,7 @@ public struct AnchorClusterGrowth: Sendable {
                     if isTie(s, threshold: threshold) { tied += 1 }
                 }
             }
+            next += 1
             evaluations += moves.count
             decided += moves.count
             if generations.count <= g { generations.append(Generation(generation: g, shellSize: 0, sitesEvaluated: 0, openSites: 0)) }
@@ -180,11 +190,11 @@ public struct AnchorClusterGrowth: Sendable {
                 opened += 1
                 generations[g].openSites += 1
                 guard sites.count < cap else { continue }
-                let site = parentSite.moved(axis: moves[i].axis, by: moves[i].step)!
+                let site = shell.site.moved(axis: moves[i].axis, by: moves[i].step)!
                 sites.append(site)
                 siteKeys.append(moveKeys[i])
                 siteGeneration.append(g)
-                scorer?.adopt(parent: parent, move: moves[i])
+                scorer?.adopt(parent: shell.parent, move: moves[i])
                 generations[g].shellSize += 1
                 radius = max(radius, site.latticeDistance)
             }
@@ -193,6 +203,35 @@ public struct AnchorClusterGrowth: Sendable {
         return Result(clusterSize: sites.count, survived: sites.count >= cap, evaluations: evaluations, radius: radius,
                       openFraction: share(opened), tiedShare: rule.usesNetwork ? share(tied) : (decided > 0 ? 0 : nil),
                       threshold: threshold?.score, generations: generations)
+    }
+
+    /// A cluster site's not-yet-seen neighbours, in axis order (−e_j before +e_j), with their keys.
+    private struct PreparedShell {
+        var parent: Int
+        var site: LatticeDisplacement
+        var generation: Int
+        var moves: [GrowthMove] = []
+        var keys: [UInt64] = []
+    }
+
+    /// Generates the shell of `parent` and marks its neighbours' keys seen.
+    private func prepareShell(parent: Int, site: LatticeDisplacement, key parentKey: UInt64, generation g: Int,
+                              keys: SiteKeys, seen: SiteKeySet) -> PreparedShell {
+        let n = anchor.count
+        var shell = PreparedShell(parent: parent, site: site, generation: g)
+        let nearEdge = site.entries.contains { abs(LatticeDisplacement.steps($0)) >= LatticeDisplacement.maximumSteps }
+        keys.axisKeys.withUnsafeBufferPointer { r in
+            for j in 0..<n {
+                let minus = parentKey &- r[j], plus = parentKey &+ r[j]
+                if (!nearEdge || site.moved(axis: j, by: -1) != nil) && seen.insert(minus) {
+                    shell.moves.append(GrowthMove(axis: j, step: -1)); shell.keys.append(minus)
+                }
+                if (!nearEdge || site.moved(axis: j, by: 1) != nil) && seen.insert(plus) {
+                    shell.moves.append(GrowthMove(axis: j, step: 1)); shell.keys.append(plus)
+                }
+            }
+        }
+        return shell
     }
 
     /// (τ, key_τ): the k-th lowest (score, key) of the first shell, k = ⌊q·N + ½⌋ (N = shell
