@@ -42,7 +42,7 @@ public struct Activation: Layer {
         case .relu:
             Elementwise.relu(x, y, count: count)
         case .tanh:
-            for i in 0..<count { y[i] = tanhf(x[i]) }
+            VectorTanh.apply(x, y, count: count)
         case .gelu:
             let r: Float = 0.70710678118654752
             for i in 0..<count { y[i] = 0.5 * x[i] * (1 + erff(x[i] * r)) }
