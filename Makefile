@@ -7,6 +7,17 @@ BIN := .build/release/modelattice
 
 .PHONY: deps build run test bench figures clean
 
+# One set of OpenBLAS kernels wherever the CPU can run them (Sources/NetworkCore/BLASKernels.swift):
+# OpenBLAS picks SkylakeX kernels on Intel AVX-512 CPUs and Haswell ones elsewhere, and the two
+# round sgemm differently. The executables pin Haswell themselves (CPUs with AVX2 and FMA);
+# exported here too so the test process, which computes beside them, runs the same kernels.
+# A user's own OPENBLAS_CORETYPE wins.
+ifeq ($(origin OPENBLAS_CORETYPE),undefined)
+ifeq ($(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | tr ' \t' '\n\n' | grep -cxE 'avx2|fma'),2)
+export OPENBLAS_CORETYPE := Haswell
+endif
+endif
+
 deps:
 	@bash scripts/install-deps.sh
 

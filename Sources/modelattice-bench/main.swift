@@ -1,8 +1,10 @@
 import Foundation
+import NetworkCore
 import Support
 
 // modelattice-bench: timed runs of the hot paths, each beside a simple baseline run in the same
 // process, reported as a ratio. Usage: modelattice-bench [GROUP ...]  (default: all groups)
+BLASKernels.pinForReproducibility()
 var groups: [String: () throws -> Void] = [:]
 groups["percolation"] = PercolationBench.run
 groups["field"] = FieldBench.run

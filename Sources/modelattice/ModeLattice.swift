@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NetworkCore
 import Support
 
 /// The `modelattice` command: one subcommand type per verb, each in its own file. This root holds
@@ -26,6 +27,7 @@ struct ModeLattice: ParsableCommand {
     )
 
     static func main() {
+        BLASKernels.pinForReproducibility()
         GSLSetup.once()
         Ranks.start()
         do {
