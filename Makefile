@@ -8,14 +8,17 @@ BIN := .build/release/modelattice
 .PHONY: deps build run test bench figures clean
 
 # One set of OpenBLAS kernels wherever the CPU can run them (Sources/NetworkCore/BLASKernels.swift):
-# OpenBLAS picks SkylakeX kernels on Intel AVX-512 CPUs and Haswell ones elsewhere, and the two
-# round sgemm differently. The executables pin Haswell themselves (CPUs with AVX2 and FMA);
-# exported here too so the test process, which computes beside them, runs the same kernels.
-# A user's own OPENBLAS_CORETYPE wins.
-ifeq ($(origin OPENBLAS_CORETYPE),undefined)
-ifeq ($(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | tr ' \t' '\n\n' | grep -cxE 'avx2|fma'),2)
-export OPENBLAS_CORETYPE := Haswell
+# OpenBLAS picks its kernels by CPU model (or OPENBLAS_CORETYPE), and kernel sets round sgemm
+# differently. Every committed table was made with the SkylakeX kernels; the executables pin them
+# themselves on CPUs with their AVX-512 subsets, overriding OPENBLAS_CORETYPE; exported here too so
+# the test process, which computes beside them, runs the same ones. MODELATTICE_BLAS_CORETYPE=NAME
+# pins another set, =auto leaves OpenBLAS's choice.
+ifeq ($(origin MODELATTICE_BLAS_CORETYPE),undefined)
+ifeq ($(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | tr ' \t' '\n\n' | grep -cxE 'avx512(f|cd|bw|dq|vl)'),5)
+export OPENBLAS_CORETYPE := SkylakeX
 endif
+else ifneq ($(MODELATTICE_BLAS_CORETYPE),auto)
+export OPENBLAS_CORETYPE := $(MODELATTICE_BLAS_CORETYPE)
 endif
 
 deps:

@@ -6,32 +6,36 @@ import Glibc
 /// One set of OpenBLAS kernels on every CPU that can run it, so a seed gives the same tables.
 ///
 /// Debian's OpenBLAS is built with DYNAMIC_ARCH: it picks its kernels when the library is loaded,
-/// by CPU model. Intel CPUs with AVX-512 get the SkylakeX kernels, AMD Zen and older Intel CPUs
-/// the Haswell ones. The two round sgemm differently in the last bits, which training then carries
-/// into every later number (measured 2026-12-02 on AMD EPYC: the quick `network_train_mlp` log
-/// with the Haswell kernels differs from the one made with SkylakeX from epoch 1 on, test accuracy
-/// 0.8506 against 0.8492; forcing SkylakeX there reproduces the SkylakeX log byte for byte).
+/// by CPU model (SkylakeX on Intel AVX-512 CPUs; Cooperlake on AMD Zen 4; Haswell on older or
+/// AVX2-only CPUs), or takes them from OPENBLAS_CORETYPE. The kernel sets round sgemm differently
+/// in the last bits, and training carries that into every later number. Measured 2026-12-02 on
+/// AMD EPYC (whose environment sets OPENBLAS_CORETYPE=Haswell): with the Haswell kernels the quick
+/// `network_train_mlp` log differs from the committed one from epoch 1 on (test accuracy 0.8506
+/// against 0.8492), and the claims tables move by about their replicate spread (one verdict of 24
+/// changed); with OPENBLAS_CORETYPE=SkylakeX the log is byte-identical to the committed one, which
+/// was made with the SkylakeX kernels, like every committed table.
 ///
-/// ``pinForReproducibility()`` runs first in each executable: when OPENBLAS_CORETYPE is unset and
-/// the CPU has AVX2 and FMA (what the Haswell kernels use: every x86-64 CPU since 2013–2015), it
-/// sets OPENBLAS_CORETYPE=Haswell and re-executes the program (OpenBLAS reads the variable only
-/// when it is loaded, before `main`). Haswell, not SkylakeX, because it runs on far more machines
-/// (this project's machines set OPENBLAS_CORETYPE=Haswell themselves). A user's own
-/// OPENBLAS_CORETYPE is respected; on CPUs without AVX2/FMA nothing changes. Either way a rerun
-/// on the same machine is byte-identical; only tables made with other kernels differ in the last
-/// bits.
+/// ``pinForReproducibility()`` runs first in each executable. It wants the SkylakeX kernels
+/// wherever the CPU has the AVX-512 subsets they use (F, CD, BW, DQ, VL in /proc/cpuinfo), whatever
+/// OPENBLAS_CORETYPE says, since environments set that variable for their own reasons; when the
+/// running process does not have it, it sets OPENBLAS_CORETYPE and re-executes the program (OpenBLAS
+/// reads the variable only when it is loaded, before `main`). MODELATTICE_BLAS_CORETYPE overrides
+/// the choice: a core name (e.g. Haswell) pins that one, `auto` leaves OpenBLAS alone. On CPUs
+/// without AVX-512 nothing is pinned: reruns there are byte-identical among themselves but differ
+/// from the committed tables in the last bits, and after training by more.
 public enum BLASKernels {
     public static let variable = "OPENBLAS_CORETYPE"
-    public static let pinned = "Haswell"
-    static let requiredFlags: Set<String> = ["avx2", "fma"]
+    public static let override = "MODELATTICE_BLAS_CORETYPE"
+    public static let pinned = "SkylakeX"
+    static let requiredFlags: Set<String> = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
 
-    /// The kernel set OpenBLAS is running (e.g. "Haswell", "SkylakeX", "Zen").
+    /// The kernel set OpenBLAS is running (e.g. "SkylakeX", "Haswell", "Cooperlake").
     public static var coreName: String {
         guard let name = openblas_get_corename() else { return "unknown" }
         return String(cString: name)
     }
 
-    /// Whether /proc/cpuinfo lists the instruction sets the pinned kernels use (AVX2, FMA).
+    /// Whether /proc/cpuinfo lists every AVX-512 subset the pinned kernels use (its first flags line).
     public static func cpuRunsPinnedKernels(cpuinfo: String? = readCPUInfo()) -> Bool {
         guard let cpuinfo else { return false }
         for line in cpuinfo.split(separator: "\n") where line.hasPrefix("flags") {
@@ -39,6 +43,13 @@ public enum BLASKernels {
             return requiredFlags.isSubset(of: flags)
         }
         return false
+    }
+
+    /// The core type to pin: the override's value (nil for `auto`), else SkylakeX when the CPU runs
+    /// it, else nil.
+    public static func wanted(override value: String?, cpuRunsPinned: Bool) -> String? {
+        if let value, !value.isEmpty { return value == "auto" ? nil : value }
+        return cpuRunsPinned ? pinned : nil
     }
 
     public static func readCPUInfo() -> String? {
@@ -55,13 +66,17 @@ public enum BLASKernels {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Sets OPENBLAS_CORETYPE and re-executes this program when that pins the kernels (see the
-    /// type's note); returns without doing anything otherwise, or if the re-execution fails.
+    /// Re-executes this program with OPENBLAS_CORETYPE set to the wanted core type when it is not
+    /// already (see the type's note); returns without doing anything otherwise, or if the
+    /// re-execution fails.
     public static func pinForReproducibility() {
-        guard getenv(variable) == nil, cpuRunsPinnedKernels() else { return }
-        setenv(variable, pinned, 1)
+        let value = getenv(override).map { String(cString: $0) }
+        guard let core = wanted(override: value, cpuRunsPinned: value == nil ? cpuRunsPinnedKernels() : false) else { return }
+        if let current = getenv(variable), String(cString: current) == core { return }
+        let previous = getenv(variable).map { String(cString: $0) }
+        setenv(variable, core, 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // execv returned: it failed. Carry on with the kernels already loaded.
-        unsetenv(variable)
+        if let previous { setenv(variable, previous, 1) } else { unsetenv(variable) }
     }
 }

@@ -55,8 +55,11 @@ public struct LatticeFamilyExperiment: Experiment {
         public var anchors = 8
         /// Lattice spacing h along every input axis (growth, ξ and subspace lattices).
         public var spacing = 1.0
-        /// Mean offspring λ = (2n − 1)·q of the shell-quantile rule, q = λ/(2n − 1).
-        public var lambdas = [0.5, 1.0, 1.5, 2.0, 4.0]
+        /// Mean offspring λ = (2n − 1)·q of the shell-quantile rule, q = λ/(2n − 1). The rule opens
+        /// k = ⌊q·2n + ½⌋ of the anchor's 2n first-shell sites, so at n = 784 λ = 1, 2, 3, … give
+        /// k = λ, λ < 0.5 gives k = 0 (nothing opens), and 0.5 ≤ λ < 1.5 all give k = 1: only
+        /// integer mean offspring ≥ 1 are distinct rules.
+        public var lambdas = [1.0, 2.0, 3.0, 4.0, 8.0]
         /// Growth cap (sites): survival = the cluster reached it.
         public var cap = 300
         /// ξ: largest lag R (units of h) and axes sampled per anchor.
