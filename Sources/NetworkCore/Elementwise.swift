@@ -82,11 +82,11 @@ extension Elementwise {
 /// The sign of x is put back on the Float result (tanh(−0) = −0); NaN stays NaN; ±∞ gives ±1.
 /// Lanes are plain IEEE operations without fused multiply-add, so the result is the same on every
 /// machine; the tail past the last full vector goes through the same vector code, zero-padded.
-enum VectorTanh {
+public enum VectorTanh {
     typealias F = SIMD8<Float>
     typealias D = SIMD4<Double>
 
-    static func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
+    public static func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
         var i = 0
         while i + 8 <= n {
             Elementwise.store(eight(Elementwise.load(x + i)), y + i)

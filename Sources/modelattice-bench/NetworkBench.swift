@@ -108,6 +108,19 @@ enum NetworkBench {
 
     static func run() throws {
         print("== network (machine shared with other builds: timings are noisy) ==")
+        // 0. The tanh activation: VectorTanh (eight lanes, Double with one rounding) against glibc's
+        //    scalar tanhf over the same 2^22 pre-activations, 1 thread, median of 5.
+        do {
+            let x = values(1 << 22, seed: 7).map { 4 * $0 }
+            var y = [Float](repeating: 0, count: x.count)
+            let ours = Bench.median(runs: 5) {
+                x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { VectorTanh.apply(xp.baseAddress!, $0.baseAddress!, count: xp.count) } }
+            }
+            let glibc = Bench.median(runs: 5) {
+                x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in for i in 0..<xp.count { yp[i] = tanhf(xp[i]) } } }
+            }
+            Bench.report("tanh of 2^22 floats, VectorTanh vs glibc tanhf (1 thr)", value: ours * 1e3, baseline: glibc * 1e3, unit: "ms")
+        }
         // 1. Raw sgemm vs naive loops: time of one 1024^3 product (naive time extrapolated ×64 from 256^3).
         for threads in [1, 2] {
             BLAS.setThreads(threads)
