@@ -86,11 +86,7 @@ public struct AnchorClusterGrowth: Sendable {
 
     /// Writes anchor + h·Σ k_j e_j into `out`.
     public func fill(_ site: LatticeDisplacement, into out: UnsafeMutableBufferPointer<Float>) {
-        for j in 0..<anchor.count { out[j] = anchor[j] }
-        for e in site.entries {
-            let j = LatticeDisplacement.axis(e)
-            out[j] = Float(Double(anchor[j]) + spacing * Double(LatticeDisplacement.steps(e)))
-        }
+        anchor.withUnsafeBufferPointer { site.fill(anchor: $0, spacing: spacing, into: out.baseAddress!) }
     }
 
     /// Grows the cluster; `classifier` may be nil only for `iid:P`.
@@ -139,7 +135,7 @@ public struct AnchorClusterGrowth: Sendable {
         // not change (they add queue entries, not keys), so the cluster is the one that deciding
         // each shell right after generating it would grow. Shells prepared past the cap are
         // dropped undecided (not counted as evaluations).
-        let batchRows = 8 * threads * 256
+        let batchRows = 8 * threads * (scorer?.chunk ?? 256)
         var batch: [PreparedShell] = [], scored: [[TargetScore]] = [], next = 0
         var head = 0
         while sites.count < cap {
@@ -159,7 +155,7 @@ public struct AnchorClusterGrowth: Sendable {
                 if batch.isEmpty { break }
                 if let scorer {
                     let t = target
-                    scored = try scorer.map(batch.map { NeighbourLogits.Shell(parent: $0.parent, parentSite: $0.site, moves: $0.moves) }) { z, _ in
+                    scored = try scorer.evaluate(batch.map { NeighbourLogits.Shell(parent: $0.parent, parentSite: $0.site, moves: $0.moves) }) { z, _ in
                         TargetScore(z, target: t)
                     }
                 }

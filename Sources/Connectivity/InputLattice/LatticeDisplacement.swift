@@ -58,3 +58,16 @@ public struct LatticeDisplacement: Hashable, Sendable {
         return distance == 1
     }
 }
+
+extension LatticeDisplacement {
+    /// Writes the input at this site of anchor + h·Z^n, a_j + h·k_j (in Double, rounded once to
+    /// Float; a_j itself where k_j = 0), into `out` [n]: the one formula every full-lattice growth
+    /// and scorer uses, so their inputs agree bit for bit.
+    public func fill(anchor: UnsafeBufferPointer<Float>, spacing: Double, into out: UnsafeMutablePointer<Float>) {
+        for j in 0..<anchor.count { out[j] = anchor[j] }
+        for e in entries {
+            let j = LatticeDisplacement.axis(e)
+            out[j] = Float(Double(anchor[j]) + spacing * Double(LatticeDisplacement.steps(e)))
+        }
+    }
+}

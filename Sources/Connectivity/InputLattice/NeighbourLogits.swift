@@ -121,13 +121,10 @@ public final class NeighbourLogits: @unchecked Sendable {
         try evaluate(shells) { z, _ in Array(z) }.map { $0.flatMap { $0 } }
     }
 
-    /// `transform(logits row [K], move index)` for every move of every shell, evaluated as one
-    /// parallel batch: result[s][r] belongs to shells[s].moves[r]. Runs on the worker threads.
-    func map<T: Sendable>(_ shells: [Shell], _ transform: @escaping @Sendable (UnsafeBufferPointer<Float>, Int) -> T) throws -> [[T]] {
-        try evaluate(shells, transform)
-    }
-
-    private func evaluate<T: Sendable>(_ shells: [Shell], anchorOnly: Bool = false,
+    /// `transform(logits row [K], move index)` for every move of every shell (or, with
+    /// `anchorOnly`, for each shell's site itself), evaluated as one parallel batch: result[s][r]
+    /// belongs to shells[s].moves[r]. Runs on the worker threads.
+    func evaluate<T: Sendable>(_ shells: [Shell], anchorOnly: Bool = false,
                                        _ transform: @escaping @Sendable (UnsafeBufferPointer<Float>, Int) -> T) throws -> [[T]] {
         // Units: (shell, first row) for each chunk of each shell.
         var chunks: [(shell: Int, start: Int)] = []
@@ -196,11 +193,7 @@ public final class NeighbourLogits: @unchecked Sendable {
         case .model, .opaque:
             let n = anchor.count
             anchor.withUnsafeBufferPointer { a in
-                for j in 0..<n { out[j] = a[j] }
-                for e in shell.parentSite.entries {
-                    let j = LatticeDisplacement.axis(e)
-                    out[j] = Float(Double(a[j]) + spacing * Double(LatticeDisplacement.steps(e)))
-                }
+                shell.parentSite.fill(anchor: a, spacing: spacing, into: out)
                 if anchorOnly { return }
                 for r in 1..<max(1, count) { (out + r * n).update(from: out, count: n) }
                 for r in 0..<count {
