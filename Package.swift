@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "PercolationTests", dependencies: ["Percolation", "Support", "TestSupport"]),
         .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore", "Support", "TestSupport"]),
         .testTarget(name: "ConnectivityTests", dependencies: ["Connectivity", "NetworkCore", "Percolation", "Support", "TestSupport"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Connectivity", "NetworkCore", "Support", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Connectivity", "NetworkCore", "Percolation", "Support", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Support", "Experiments", "TestSupport"]),
         // ModeLattice beside PyTorch (scripts/interop/torch_side.py in the project's .venv).
         .testTarget(name: "InteropTests", dependencies: ["Connectivity", "NetworkCore", "Support", "TestSupport"]),

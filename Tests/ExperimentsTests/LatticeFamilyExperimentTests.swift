@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Experiments
+import Percolation
 import Support
 
 /// Tiny in-process runs of the issue-18 family and field experiments through the runner.
@@ -64,6 +65,41 @@ import Support
         let f = Double(pred[0]["connected_fraction"]!)!, lo = Double(pred[0]["connected_low"]!)!, hi = Double(pred[0]["connected_high"]!)!
         #expect(lo <= f && f <= hi && [0, 0.5, 1].contains(f))
         #expect(pred[0]["xi_over_h"] == grow[0]["xi_over_h"])
+    }
+
+    /// A member's own cap bounds its clusters and sets its branching process's cap; the tables,
+    /// including the correlated nulls computed in parallel after the units, do not depend on the
+    /// thread count.
+    @Test func memberCapAndThreadCountIndependence() throws {
+        var c = LatticeFamilyExperiment.Configuration()
+        c.members = [.mlp("tanh", depth: 2, width: 16, sigmaW: 1, sigmaB: 0.1, networks: 1),
+                     .init(label: "relu capped", network: NetworkSource(arch: "mlp:784-16-16-10:relu", initialization: "gaussian",
+                                                                        sigmaW: 2, sigmaB: 0.1), cap: 7)]
+        c.data = DataSource(dataset: .synthetic)
+        c.anchors = 2; c.cap = 20; c.lambdas = [4]; c.dims = "2-3"; c.sites = 256; c.pairs = 1
+        c.featureIterations = 16; c.certificateBudget = 50; c.maxLag = 4; c.correlationAxes = 4; c.nullTrials = 2; c.iidMasks = 2
+        var tables: [[String]] = []
+        for threads in [1, 2] {
+            let dir = try Self.directory()
+            let outputs = ExperimentOutputs(["table": dir + "/g.csv", "subspace": dir + "/s.csv", "prediction": dir + "/p.csv"])
+            _ = try ExperimentRunner.run(LatticeFamilyExperiment(), c, outputs: outputs, settings: RunSettings(seed: 5, threads: threads))
+            tables.append(try ["g", "s", "p"].map { try String(contentsOfFile: dir + "/\($0).csv", encoding: .utf8) })
+        }
+        #expect(tables[0] == tables[1])
+        let dir = try Self.directory()
+        try tables[0][0].write(toFile: dir + "/g.csv", atomically: true, encoding: .utf8)
+        let grow = try Self.rows(dir + "/g.csv")
+        #expect(grow.map { $0["cap"]! } == ["20", "20", "7", "7"])
+        for r in grow where r["cap"] == "7" { #expect(Double(r["mean_cluster_size"]!)! <= 7) }
+        let q = 4.0 / 1567
+        let nominal7 = try BranchingProcess(dimension: 784, p: q).survival(toSize: 7)
+        let nominal20 = try BranchingProcess(dimension: 784, p: q).survival(toSize: 20)
+        #expect(Double(grow[2]["branching_nominal"]!)! == nominal7)
+        #expect(Double(grow[0]["branching_nominal"]!)! == nominal20)
+        #expect(nominal7 > nominal20)
+        // A capped member below 1 is rejected.
+        c.members[1].cap = 0
+        #expect(throws: ModeLatticeError.self) { try LatticeFamilyExperiment().validate(c) }
     }
 
     @Test func tinyFieldRunHasExactOpenFractionAndUnitCovariance() throws {

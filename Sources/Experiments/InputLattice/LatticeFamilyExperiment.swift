@@ -27,7 +27,15 @@ public struct LatticeFamilyExperiment: Experiment {
     public struct Member: Codable, Sendable, Equatable {
         public var label: String
         public var network: NetworkSource
-        public init(label: String, network: NetworkSource) { self.label = label; self.network = network }
+        /// Growth cap of this member's full-dimensional clusters (nil: the configuration's `cap`).
+        /// For networks without an algebraic first layer (a CNN): every neighbour costs a whole
+        /// forward pass, so their cap is set lower and the branching process is taken to the same cap.
+        public var cap: Int? = nil
+        public init(label: String, network: NetworkSource, cap: Int? = nil) {
+            self.label = label
+            self.network = network
+            self.cap = cap
+        }
 
         /// An untrained mlp:784-W-…-W-10:act (depth hidden layers) with gaussian initialization.
         public static func mlp(_ act: String, depth: Int, width: Int, sigmaW: Double, sigmaB: Double, networks: Int = 4) -> Member {
@@ -90,8 +98,9 @@ public struct LatticeFamilyExperiment: Experiment {
 
     public static let identifier = "lattice_family"
     /// 2: the null is an open box cut from a torus of twice the side (was the torus of side L itself).
-    public static let revision = 2
-    public static let columns = ["configuration", "label", "xi_over_h", "open_rule", "lambda", "q", "anchors", "survival", "se",
+    /// 3: a `cap` column (members may have their own cap).
+    public static let revision = 3
+    public static let columns = ["configuration", "label", "xi_over_h", "open_rule", "lambda", "q", "anchors", "cap", "survival", "se",
                                  "open_fraction", "tied_share", "mean_cluster_size", "mean_radius", "branching_survival", "branching_nominal"]
     public static let subspaceColumns = ["configuration", "label", "xi_over_h", "dim", "size", "open_fraction", "pair_connectivity",
                                          "pair_connectivity_se", "largest_fraction", "iid_pair_connectivity", "iid_largest_fraction",
@@ -136,7 +145,10 @@ public struct LatticeFamilyExperiment: Experiment {
 
     public func validate(_ c: Configuration) throws {
         guard !c.members.isEmpty else { throw ModeLatticeError.invalid("members", "is empty") }
-        for m in c.members { try m.network.validate() }
+        for m in c.members {
+            try m.network.validate()
+            if let cap = m.cap, cap < 1 { throw ModeLatticeError.invalid("cap", "of member '\(m.label)' must be at least 1 (got \(cap))") }
+        }
         _ = try IntegerList.parse(c.dims, field: "dims")
         guard c.anchors >= 1 else { throw ModeLatticeError.invalid("anchors", "must be at least 1 (got \(c.anchors))") }
         guard c.cap >= 1 else { throw ModeLatticeError.invalid("cap", "must be at least 1 (got \(c.cap))") }
@@ -187,7 +199,8 @@ public struct LatticeFamilyExperiment: Experiment {
             let lines = try AxisLineSampler(anchor: x, spacing: c.spacing, maxLag: c.maxLag, axes: min(c.correlationAxes, x.count), rng: rng)
                 .sample(classifier: net, target: target).loss
             let growth = try rules(c, inputSize: x.count).map { rule -> Growth in
-                let r = try AnchorClusterGrowth(anchor: x, spacing: c.spacing, rule: rule, target: target, cap: c.cap).run(classifier: net)
+                let r = try AnchorClusterGrowth(anchor: x, spacing: c.spacing, rule: rule, target: target, cap: c.members[m].cap ?? c.cap)
+                    .run(classifier: net)
                 return Growth(survived: r.survived, size: r.clusterSize, radius: r.radius, openFraction: r.openFraction, tiedShare: r.tiedShare)
             }
             return Outcome(member: m, growth: growth, lines: lines)
@@ -222,6 +235,39 @@ public struct LatticeFamilyExperiment: Experiment {
         }
     }
 
+    /// ξ/h of one member from its anchors' score lines (one group per anchor); nil when C(R) ≥ 1/e.
+    static func correlationLength(_ grows: [Outcome], maxLag: Int) -> Double? {
+        var lines: [[Double]] = [], groups: [Int] = []
+        for (a, g) in grows.enumerated() { for l in g.lines! { lines.append(l); groups.append(a) } }
+        return AxisCorrelation.estimate(lines: lines, groups: groups, maxLag: maxLag).length
+    }
+
+    struct NullKey: Hashable { var member: Int; var dim: Int }
+
+    /// The correlated null beside each subspace lattice with a finite ξ and 0 < p < 1: `nullTrials`
+    /// fields gaussian:ξ at the lattice's p on its open box, mean pair connectivity and largest
+    /// fraction. Each (member, dim) has its own seed, so the (member, dim) units run in parallel on
+    /// the run's threads and the values do not depend on the thread count.
+    static func correlatedNulls(_ results: [Outcome], xis: [Double?], _ c: Configuration, _ s: RunSettings) throws
+        -> [NullKey: (pair: Double, largest: Double)] {
+        let jobs: [(key: NullKey, side: Int, xi: Double, p: Double)] = results.compactMap { o in
+            guard let row = o.subspace, let xi = xis[o.member] else { return nil }
+            let p = row.comparison.network.openFraction
+            guard p > 0, p < 1 else { return nil }
+            return (NullKey(member: o.member, dim: row.dim), row.side, xi, p)
+        }
+        let values = try ParallelMap.map(count: jobs.count, threads: s.threads) { i -> (pair: Double, largest: Double) in
+            let job = jobs[i]
+            let lattice = try HypercubicLattice(dimension: job.key.dim, side: job.side, boundary: .open)
+            let field = try FieldPercolation(lattice: lattice, correlation: .gaussian(xi: job.xi), openFraction: job.p,
+                                             seed: SeedSequence.derive(s.seed, stream: "lattice-family-null", index: job.key.member * 1024 + job.key.dim),
+                                             generator: s.generator)
+            let trials = try (0..<c.nullTrials).map { try field.trial($0) }
+            return (Self.mean(trials.map(\.pairConnectivity))!, Self.mean(trials.map { Double($0.largest) / Double(lattice.siteCount) })!)
+        }
+        return Dictionary(uniqueKeysWithValues: zip(jobs.map(\.key), values))
+    }
+
     /// Wilson score interval (95 %) of k successes in n trials.
     static func wilson(_ k: Int, _ n: Int) -> (Double, Double)? {
         guard n > 0 else { return nil }
@@ -236,14 +282,13 @@ public struct LatticeFamilyExperiment: Experiment {
     public func products(_ results: [Outcome], _ c: Configuration, _ setup: Setup, _ s: RunSettings) throws -> ExperimentProducts {
         func cell(_ v: Double?) -> Cell { v.map { .double($0) } ?? .empty }
         let n = setup.inputSize, rules = self.rules(c, inputSize: n)
+        let xis = c.members.indices.map { m in Self.correlationLength(results.filter { $0.member == m && $0.growth != nil }, maxLag: c.maxLag) }
+        let nulls = try Self.correlatedNulls(results, xis: xis, c, s)
         var grow = Table(columns: Self.columns), sub = Table(columns: Self.subspaceColumns), pred = Table(columns: Self.predictionColumns)
         for (m, member) in c.members.enumerated() {
             let mine = results.filter { $0.member == m }
             let grows = mine.filter { $0.growth != nil }
-            // ξ/h: one group per anchor.
-            var lines: [[Double]] = [], groups: [Int] = []
-            for (a, g) in grows.enumerated() { for l in g.lines! { lines.append(l); groups.append(a) } }
-            let xi = AxisCorrelation.estimate(lines: lines, groups: groups, maxLag: c.maxLag).length
+            let xi = xis[m], cap = member.cap ?? c.cap
             var classRow: (survival: Double, se: Double, p: Double?, branching: Double?)?
             for (r, rule) in rules.enumerated() {
                 let g = grows.map { $0.growth![r] }
@@ -253,16 +298,16 @@ public struct LatticeFamilyExperiment: Experiment {
                 let p = Self.mean(g.compactMap(\.openFraction))
                 let branching = try p.flatMap { (p: Double) throws -> Double? in
                     guard p > 0 && p < 1 else { return nil }
-                    return try BranchingProcess(dimension: n, p: p).survival(toSize: c.cap)
+                    return try BranchingProcess(dimension: n, p: p).survival(toSize: cap)
                 }
                 var lambda: Double? = nil, q: Double? = nil, nominal: Double? = nil
                 if case .shellQuantile(let qq) = rule {
                     q = qq; lambda = c.lambdas[r]
-                    nominal = try BranchingProcess(dimension: n, p: qq).survival(toSize: c.cap)
+                    nominal = try BranchingProcess(dimension: n, p: qq).survival(toSize: cap)
                 } else {
                     classRow = (survival, se, p, branching)
                 }
-                grow.append([.int(m), .text(member.label), cell(xi), .text(rule.description), cell(lambda), cell(q), .int(g.count),
+                grow.append([.int(m), .text(member.label), cell(xi), .text(rule.description), cell(lambda), cell(q), .int(g.count), .int(cap),
                              .double(survival), .double(se), cell(p), cell(Self.mean(g.compactMap(\.tiedShare))),
                              .double(Double(g.map(\.size).reduce(0, +)) / k), .double(Double(g.map(\.radius).reduce(0, +)) / k),
                              cell(branching), cell(nominal)])
@@ -270,16 +315,8 @@ public struct LatticeFamilyExperiment: Experiment {
             var lastPair: (Double, Int)? = nil
             for o in mine.compactMap(\.subspace).sorted(by: { $0.dim < $1.dim }) {
                 let net = o.comparison.network, iid = o.comparison.iid, p = net.openFraction
-                var nullPair: Double? = nil, nullLargest: Double? = nil
-                if let xi, p > 0, p < 1 {
-                    let lattice = try HypercubicLattice(dimension: o.dim, side: o.side, boundary: .open)
-                    let field = try FieldPercolation(lattice: lattice, correlation: .gaussian(xi: xi), openFraction: p,
-                                                     seed: SeedSequence.derive(s.seed, stream: "lattice-family-null", index: m * 1024 + o.dim),
-                                                     generator: s.generator)
-                    let trials = try (0..<c.nullTrials).map { try field.trial($0) }
-                    nullPair = Self.mean(trials.map(\.pairConnectivity))
-                    nullLargest = Self.mean(trials.map { Double($0.largest) / Double(lattice.siteCount) })
-                }
+                let null = nulls[NullKey(member: m, dim: o.dim)]
+                let nullPair = null?.pair, nullLargest = null?.largest
                 // s.e. of a pair connectivity from one lattice: not available; left empty.
                 sub.append([.int(m), .text(member.label), cell(xi), .int(o.dim), .int(o.side), .double(p), .double(net.pairConnectivity),
                             .empty, .double(net.largestFraction), .double(iid.pairConnectivity), .double(iid.largestFraction),
@@ -296,7 +333,7 @@ public struct LatticeFamilyExperiment: Experiment {
         }
         return ExperimentProducts(tables: ["table": grow, "subspace": sub, "prediction": pred], notes: [
             "ξ/h: 1/e crossing of the axis two-point function of the Double cross-entropy of the anchor's predicted class, lines t = −R…R through each real anchor, one group per anchor; empty when C(R) ≥ 1/e (ξ > R)",
-            "growth: breadth-first on anchor + h·Z^n to the cap; survival = share of anchors whose cluster reached the cap, se = √(s(1−s)/anchors); branching_survival = Galton–Watson Binomial(2n−1, p) survival to the cap at the measured open fraction p, branching_nominal at p = q",
+            "growth: breadth-first on anchor + h·Z^n to the cap (the member's own, column cap); survival = share of anchors whose cluster reached the cap, se = √(s(1−s)/anchors); branching_survival = Galton–Watson Binomial(2n−1, p) survival to the cap at the measured open fraction p, branching_nominal at p = q",
             "subspace: class rule, spacing h, one network (0) and one anchor per member; iid = mean of iidMasks Bernoulli(p) masks (open boundaries); null = gaussian:ξ Gaussian field at the same p on the same box with open boundaries (cut from a torus of twice the side, so no wrap-around), mean of nullTrials fields",
             "prediction: own p = open fraction of the class-rule growth; predicted_subspace_pair_connectivity at the largest subspace dim; connected = barrier gap of the bypass ≤ ε over synthetic same-class pairs (feature visualization), Wilson 95 % intervals",
         ])
