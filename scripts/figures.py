@@ -927,14 +927,20 @@ def family_survival():
     for i, c in enumerate(configs):
         sel = sorted((r for r in rows if int(num(r, "configuration")) == c), key=lambda r: num(r, "lambda"))
         lam = [num(r, "lambda") for r in sel]
-        color = COLORS[i % len(COLORS)]
+        # More networks than colours: the second round of colours uses square markers.
+        color, marker = COLORS[i % len(COLORS)], "os^"[(i // len(COLORS)) % 3]
         xi = num(sel[0], "xi_over_h")
-        ax.errorbar(lam, [num(r, "survival") for r in sel], yerr=[num(r, "se") for r in sel], fmt="-o", capsize=3,
-                    color=color, label=f"{sel[0]['label']} (ξ/h={xi:.2g})")
+        cap = f", cap {sel[0]['cap']}" if sel[0].get("cap") else ""
+        ax.errorbar(lam, [num(r, "survival") for r in sel], yerr=[num(r, "se") for r in sel], fmt="-" + marker, capsize=3,
+                    color=color, label=f"{sel[0]['label']} (ξ/h={xi:.2g}{cap})")
         ax.plot(lam, [num(r, "branching_survival") for r in sel], ":", color=color, lw=1)
     cap_rows = read("lattice_grow_family.csv")
-    nominal = sorted({(num(r, "lambda"), num(r, "branching_nominal")) for r in rows})
-    ax.plot([a for a, _ in nominal], [b for _, b in nominal], "k-", lw=2, alpha=0.5, label="iid branching process at p = q")
+    # The nominal branching process depends on the cap: one curve per cap in the table.
+    caps = sorted({r.get("cap", "") for r in rows}, key=lambda c: float(c) if c else 0)
+    for j, cap in enumerate(caps):
+        nominal = sorted({(num(r, "lambda"), num(r, "branching_nominal")) for r in rows if r.get("cap", "") == cap})
+        ax.plot([a for a, _ in nominal], [b for _, b in nominal], "k" + ["-", "--"][j % 2], lw=2, alpha=0.5,
+                label="iid branching process at p = q" + (f" (cap {cap})" if cap else ""))
     ax.set_xscale("log")
     ax.set_ylim(-0.05, 1.05)
     ax.set_xlabel("λ = (2n − 1)·q of the shell-quantile rule (log scale)")
@@ -955,7 +961,7 @@ def connectivity_prediction():
         for i, r in enumerate(rows):
             x, y = num(r, key), num(r, "connected_fraction")
             lo, hi = num(r, "connected_low"), num(r, "connected_high")
-            ax.errorbar([x], [y], yerr=[[y - lo], [hi - y]], fmt="o", capsize=3, color=COLORS[i % len(COLORS)],
+            ax.errorbar([x], [y], yerr=[[y - lo], [hi - y]], fmt="os^"[(i // len(COLORS)) % 3], capsize=3, color=COLORS[i % len(COLORS)],
                         label=f"{r['label']} (ξ/h={num(r, 'xi_over_h'):.2g})")
             ax.scatter([x], [num(r, "certificate_share")], marker="x", color=COLORS[i % len(COLORS)])
         ax.plot([0, 1], [0, 1], "k:", lw=1)
