@@ -109,7 +109,9 @@ struct SiteSweep<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup, R: 
             }
         }
 
-        var occupied = growth.occupied, clusters = growth.clusters, largest = growth.largest
+        // After addition t, t + 1 more sites are occupied than at the start.
+        let occupiedBefore = growth.occupied
+        var clusters = growth.clusters, largest = growth.largest
         var sumSquares = growth.sumSquares, wrappedAxes = growth.wrappedAxes, spanning = growth.spanning
 
         @inline(__always) func parent(_ w: Word) -> Int { Int(truncatingIfNeeded: w) & indexMask }
@@ -123,14 +125,17 @@ struct SiteSweep<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup, R: 
         // n = t + 1 is recorded when it lies in `run` (runs are consecutive n; the sink skips the
         // n between them).
         var run = sink.recordedRun(from: 1)
+        let wordAddress = Int(bitPattern: words), wordSize = MemoryLayout<Word>.stride
         for t in 0..<count {
             if t &+ ahead < count {
                 let k = Int(orderBase[t &+ ahead])
                 ml_prefetch_write(words + k)
                 eachAxis { a, axis in
+                    // Hints only (a prefetch never faults): across a boundary the address lies
+                    // off the array, so it is formed from the bit pattern, not by pointer arithmetic.
                     let s = a == d &- 1 ? 1 : axis.stride
-                    ml_prefetch_write(words + min(k &+ s, n &- 1))
-                    ml_prefetch_write(words + max(k &- s, 0))
+                    ml_prefetch_write(UnsafeRawPointer(bitPattern: wordAddress &+ (k &+ s) &* wordSize))
+                    ml_prefetch_write(UnsafeRawPointer(bitPattern: wordAddress &+ (k &- s) &* wordSize))
                 }
             }
             if t &+ near < count {
@@ -151,7 +156,6 @@ struct SiteSweep<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup, R: 
             var ownPotential: UInt64 = 0
             var ownWord = ~Word(truncatingIfNeeded: ownFlags &<< shift)
             words[i] = ownWord
-            occupied &+= 1
             clusters &+= 1
             sumSquares &+= 1
             if largest == 0 { largest = 1 }
@@ -203,8 +207,9 @@ struct SiteSweep<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup, R: 
                 sumSquares &+= 2 &* sizeI &* sizeJ
                 if sizeI < sizeJ {
                     // Own root under rootJ: W'(i) = W(j) − delta, so potential(ownRoot → rootJ) = wj − delta − wi.
-                    let shifted = G.isTrivial ? 0 : group.subtract(potentialJ, delta)
-                    let g = G.isTrivial ? 0 : group.subtract(shifted, ownPotential)
+                    // (x − 0 = x: potentials are kept reduced, so the common cases skip the lanes.)
+                    let shifted = G.isTrivial ? 0 : delta == 0 ? potentialJ : group.subtract(potentialJ, delta)
+                    let g = G.isTrivial ? 0 : ownPotential == 0 ? shifted : group.subtract(shifted, ownPotential)
                     words[rootJ] = mergedWord
                     words[ownRoot] = forest.childWord(parent: rootJ, potential: g)
                     ownRoot = rootJ
@@ -237,7 +242,7 @@ struct SiteSweep<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup, R: 
             }
 
             if t &+ 1 >= run.lowerBound {
-                growth.occupied = occupied
+                growth.occupied = occupiedBefore &+ t &+ 1
                 growth.clusters = clusters
                 growth.largest = largest
                 growth.sumSquares = sumSquares
@@ -246,7 +251,7 @@ struct SiteSweep<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup, R: 
                 record(&sink, t &+ 1, &growth, &run)
             }
         }
-        growth.occupied = occupied
+        growth.occupied = occupiedBefore &+ count
         growth.clusters = clusters
         growth.largest = largest
         growth.sumSquares = sumSquares
