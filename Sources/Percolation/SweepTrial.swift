@@ -186,7 +186,8 @@ struct SeriesSink: ObservableSink {
 /// here, measured in C, while the C reference's whole xoshiro shuffle step costs 6–13 ns).
 /// Cachegrind (2D L = 1024, before the overflow checks were removed) counted about 750
 /// instructions per addition here against 261 for the prefetching C sweep, shuffle included;
-/// 680 before ``SiteSweep`` and 445 with it (233 for the C sweep). Measured and not kept: the
+/// about 680 before ``SiteSweep`` and 418 with it and the record in registers (249 for the C
+/// sweep, same build). Measured and not kept: the
 /// `ahead` prefetches into L2 only (prefetcht1): 1.57–1.60 / 1.48–1.56 against 1.53 / 1.49–1.54.
 struct TrialVisitor<S: ObservableSink>: GrowthVisitor {
     let order: [Int32]
