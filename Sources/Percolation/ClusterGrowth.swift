@@ -94,45 +94,6 @@ struct ClusterGrowth<Word: FixedWidthInteger & SignedInteger, G: PotentialGroup>
         }
     }
 
-    /// Occupies site i and joins it to every present neighbour (the sweep's addition), in the order
-    /// + then − neighbour along axis 0, 1, …. One loop over the 2d neighbour slots with a single
-    /// call of ``join(root:potential:_:delta:)``, so that it is inlined once (four call sites, one
-    /// per direction and boundary case, left it out of line).
-    @inline(__always) @usableFromInline mutating func addSite(_ i: Int) {
-        occupy(i)
-        if !geometry.periodic && forest.flags(ofRootWord: forest.words[i]) == 3 { spanning = true }
-        let g = geometry
-        var own: (root: Int, potential: UInt64) = (i, 0)
-        var r = 0   // i's offset within the block of axis a, computed at the + slot of each axis
-        for slot in 0..<(2 &* g.dimension) {
-            let a = slot &>> 1
-            let step = g.strides[a]
-            if slot & 1 == 0 { r = a == 0 ? i : g.spans[a].remainder(i) }
-            let j: Int
-            var delta: UInt64 = 0
-            if slot & 1 == 0 {
-                // + neighbour
-                if r < g.lastRowStart[a] {
-                    j = i &+ step
-                } else {
-                    if !g.periodic { continue }
-                    j = i &+ step &- g.spanSizes[a]
-                    delta = g.plus[a]
-                }
-            } else {
-                // − neighbour
-                if r >= step {
-                    j = i &- step
-                } else {
-                    if !g.periodic { continue }
-                    j = i &- step &+ g.spanSizes[a]
-                    delta = g.minus[a]
-                }
-            }
-            if forest.isPresent(j) { own = join(root: own.root, potential: own.potential, j, delta: delta) }
-        }
-    }
-
     /// Adds the bond from site i to its + neighbour along `axis` (both sites present).
     @inline(__always) @usableFromInline mutating func addBond(_ i: Int, axis a: Int) {
         let g = geometry

@@ -44,8 +44,10 @@ public struct NewmanZiffSweep: Sendable {
     /// thread CPU time relative to the prefetching C sweep in the same run (`modelattice-bench
     /// percolation`, 2D / 3D): without it 2.07 / 1.62, at distance 8: 1.70–1.75 / 1.56–1.62; after
     /// the loop was tightened (paired in one process, load 2.9–4.4): without 1.69 / 1.61, at 8:
-    /// 1.62 / 1.62.
-    static let parentPrefetchDistance = 8
+    /// 1.62 / 1.62. With ``SiteSweep`` (variants alternating in one process, thread CPU time, load
+    /// 2.5–3, two runs of 7 and 11 rounds), distance 4 took 0.96–0.98 (2D) and 0.93–0.98 (3D) of
+    /// the time at 8; 3 and 5 were alike, 2 and 12 slower.
+    static let parentPrefetchDistance = 4
 
     public init(lattice: HypercubicLattice, kind: PercolationKind, probabilities: [Double],
                 seed: UInt64, generator: String? = nil) throws {

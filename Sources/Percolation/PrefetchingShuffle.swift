@@ -86,9 +86,12 @@ struct UniformIntDraws {
         guard range < (1 << 53), un > 0, un <= range else { return Int(gsl_rng_uniform_int(rng, un)) }
         // Both quotients are non-negative and below 2^53, so ⌊·⌋ is the truncating conversion to
         // Int (one instruction; `rounded(.down)` called libm's floor, without SSE4.1 in the baseline).
+        // The draw, below 2^53, goes to Double through Int: the same value, in one instruction
+        // where the conversion from UInt takes five without AVX-512.
         let scale = Double(Int(Double(range) / Double(un)))
         while true {
-            let k = UInt(bitPattern: Int(Double(get(state) &- minimum) / scale))
+            let draw = Int(bitPattern: get(state) &- minimum)
+            let k = UInt(bitPattern: Int(Double(draw) / scale))
             if k < un { return Int(k) }
         }
     }

@@ -98,22 +98,57 @@ struct CanonicalSink: ObservableSink {
         let first = plan.activeOffset[segment], last = plan.activeOffset[segment &+ 1]
         if first == last { return }
         let m = observables
-        let v = values, acc = accumulated, activeK = plan.activeK.unsafelyUnwrapped
-        growth.observables(into: v, inverseSites: inverseSites)
+        let acc = accumulated, activeK = plan.activeK.unsafelyUnwrapped
+        if m > 10 {
+            let v = values
+            growth.observables(into: v, inverseSites: inverseSites)
+            for slot in first..<last {
+                let k = activeK[slot]
+                let weight = plan.weights[plan.weightBase[k] &+ n]
+                let row = UnsafeMutableRawPointer(acc + k &* m), from = UnsafeRawPointer(v)
+                // Two lanes at a time: SIMD2 multiply and add round each lane exactly as the scalar
+                // operations do (no fused multiply-add), so the sums are bit for bit the same.
+                var o = 0
+                while o &+ 2 <= m {
+                    let sum = row.loadUnaligned(fromByteOffset: o &* 8, as: SIMD2<Double>.self)
+                        + weight * from.loadUnaligned(fromByteOffset: o &* 8, as: SIMD2<Double>.self)
+                    row.storeBytes(of: sum, toByteOffset: o &* 8, as: SIMD2<Double>.self)
+                    o &+= 2
+                }
+                if o < m { acc[k &* m &+ o] += weight * v[o] }
+            }
+            return
+        }
+        // m ≤ 10 (open lattices, periodic ones up to d = 4): the values of
+        // ``ClusterGrowth/observables(into:inverseSites:)``, the same formulas, kept in registers
+        // as the lane pairs (0, 1), (2, 3), … instead of going through `values` (16 of about 470
+        // instructions per added site fewer in 2D, cachegrind).
+        let inverse = inverseSites
+        let occupied = growth.occupied, sumSquares = growth.sumSquares, largest = growth.largest
+        let wrapped = growth.wrappedAxes
+        @inline(__always) func axisBit(_ a: UInt32) -> Double { (wrapped &>> a) & 1 != 0 ? 1 : 0 }
+        let pair0 = SIMD2(Double(largest) * inverse, Double(sumSquares &- largest &* largest) * inverse)
+        let pair1 = SIMD2(Double(growth.clusters) * inverse, wrapped != 0 ? 1 : 0)
+        let pair2 = SIMD2(growth.spanning ? 1 : 0, occupied < 2 ? 0
+                          : Double(sumSquares &- occupied) / (Double(occupied) * Double(occupied &- 1)))
+        let pair3 = SIMD2(axisBit(0), axisBit(1)), pair4 = SIMD2(axisBit(2), axisBit(3))
         for slot in first..<last {
             let k = activeK[slot]
             let weight = plan.weights[plan.weightBase[k] &+ n]
-            let row = UnsafeMutableRawPointer(acc + k &* m), from = UnsafeRawPointer(v)
-            // Two lanes at a time: SIMD2 multiply and add round each lane exactly as the scalar
-            // operations do (no fused multiply-add), so the sums are bit for bit the same.
-            var o = 0
-            while o &+ 2 <= m {
-                let sum = row.loadUnaligned(fromByteOffset: o &* 8, as: SIMD2<Double>.self)
-                    + weight * from.loadUnaligned(fromByteOffset: o &* 8, as: SIMD2<Double>.self)
+            let row = UnsafeMutableRawPointer(acc + k &* m)
+            // SIMD2 multiply and add round each lane exactly as the scalar operations do (no fused
+            // multiply-add), so the sums are bit for bit those of one observable at a time.
+            @inline(__always) func add(_ pair: SIMD2<Double>, at o: Int) {
+                let sum = row.loadUnaligned(fromByteOffset: o &* 8, as: SIMD2<Double>.self) + weight * pair
                 row.storeBytes(of: sum, toByteOffset: o &* 8, as: SIMD2<Double>.self)
-                o &+= 2
             }
-            if o < m { acc[k &* m &+ o] += weight * v[o] }
+            add(pair0, at: 0)
+            add(pair1, at: 2)
+            add(pair2, at: 4)
+            if m >= 8 { add(pair3, at: 6) }
+            if m >= 10 { add(pair4, at: 8) }
+            // Odd m: the last observable alone (axis 0's bit at m = 7, axis 2's at m = 9).
+            if m & 1 != 0 { acc[k &* m &+ m &- 1] += weight * (m == 7 ? pair3.x : pair4.x) }
         }
     }
 }
@@ -139,19 +174,21 @@ struct SeriesSink: ObservableSink {
     }
 }
 
-/// One trial's additions in the given order, with prefetching along it.
+/// One trial's additions in the given order: sites through ``SiteSweep`` (specialised for d = 2
+/// and 3), bonds here, with prefetching along the order.
 ///
-/// Where the time goes (perf, cpu-clock samples of `modelattice-bench percolation`, 2D and 3D
-/// together, after the changes of issue 17 item 6; ours / prefetching C 1.34 / 1.38 in that run,
-/// load 3.2–4): of our sweep's samples, the union-find additions (``ClusterGrowth/addSite(_:)``,
-/// inlined join and find) 52%, this loop 29% (much of it waiting at the `ahead` prefetch
-/// instructions for a free line-fill buffer, the rest the parent prefetches and the records), the
-/// GSL shuffle 19% (mt19937's `get` alone costs 10–13 ns per call here, measured in C, while the C
-/// reference's whole xoshiro shuffle step costs 6–13 ns). Cachegrind (2D L = 1024, before the
-/// overflow checks were removed) counted about 750 instructions per addition here against 261 for
-/// the prefetching C sweep, shuffle included: the winding potentials, the observables and the GSL
-/// generator are work the C reference does not do. Measured and not kept: the `ahead` prefetches
-/// into L2 only (prefetcht1): 1.57–1.60 / 1.48–1.56 against 1.53 / 1.49–1.54.
+/// Where the time went before ``SiteSweep`` (perf, cpu-clock samples of `modelattice-bench
+/// percolation`, 2D and 3D together, after the changes of issue 17 item 6; ours / prefetching C
+/// 1.34 / 1.38 in that run, load 3.2–4): of our sweep's samples, the union-find site additions
+/// (then a ``ClusterGrowth`` method with inlined join and find) 52%, this loop 29% (much of it
+/// waiting at the `ahead` prefetch instructions for a free line-fill buffer, the rest the parent
+/// prefetches and the records), the GSL shuffle 19% (mt19937's `get` alone costs 10–13 ns per call
+/// here, measured in C, while the C reference's whole xoshiro shuffle step costs 6–13 ns).
+/// Cachegrind (2D L = 1024, before the overflow checks were removed) counted about 750
+/// instructions per addition here against 261 for the prefetching C sweep, shuffle included;
+/// about 680 before ``SiteSweep`` and 418 with it and the record in registers (249 for the C
+/// sweep, same build). Measured and not kept: the
+/// `ahead` prefetches into L2 only (prefetcht1): 1.57–1.60 / 1.48–1.56 against 1.53 / 1.49–1.54.
 struct TrialVisitor<S: ObservableSink>: GrowthVisitor {
     let order: [Int32]
     let kind: PercolationKind
@@ -169,45 +206,10 @@ struct TrialVisitor<S: ObservableSink>: GrowthVisitor {
             let count = order.count
             switch kind {
             case .site:
-                let near = NewmanZiffSweep.parentPrefetchDistance
-                let indexMask = growth.forest.indexMask
-                sink.record(0, &growth)
-                // n = t + 1 is recorded when it lies in `run` (runs are consecutive n; the sink
-                // skips the n between them). One loop, so that the addition is inlined once.
-                var run = sink.recordedRun(from: 1)
-                for t in 0..<count {
-                    // `ahead` additions early: the cache lines of the site's word and of its 2d
-                    // neighbours' (as the C reference does; along the last axis these are usually
-                    // the site's own line, but not at a line boundary). Across a lattice boundary
-                    // the index is clamped, not wrapped (a hint only).
-                    if t &+ ahead < count {
-                        let k = Int(order[t &+ ahead])
-                        ml_prefetch_write(words + k)
-                        for a in 0..<d {
-                            let s = g.strides[a]
-                            ml_prefetch_write(words + min(k &+ s, n &- 1))
-                            ml_prefetch_write(words + max(k &- s, 0))
-                        }
-                    }
-                    // `near` additions early, the neighbours' words have arrived: request the
-                    // word of each one's parent (its root, after path compression), where the
-                    // find will go next. Branch-free: a root or absent neighbour (negative word)
-                    // re-requests its own line. Across a boundary the index is off (a hint only).
-                    if t &+ near < count {
-                        let k = Int(order[t &+ near])
-                        for a in 0..<d {
-                            let s = g.strides[a]
-                            let up = min(k &+ s, n &- 1), down = max(k &- s, 0)
-                            let wu = words[up], wd = words[down]
-                            ml_prefetch_write(words + (wu >= 0 ? Int(truncatingIfNeeded: wu) & indexMask : up))
-                            ml_prefetch_write(words + (wd >= 0 ? Int(truncatingIfNeeded: wd) & indexMask : down))
-                        }
-                    }
-                    growth.addSite(Int(order[t]))
-                    if t &+ 1 >= run.lowerBound {
-                        sink.record(t &+ 1, &growth)
-                        if t &+ 2 >= run.upperBound { run = sink.recordedRun(from: t &+ 2) }
-                    }
+                switch d {
+                case 2: sink = SiteSweep<Word, G, SweepRank2>.run(&growth, order: order, sink: sink)
+                case 3: sink = SiteSweep<Word, G, SweepRank3>.run(&growth, order: order, sink: sink)
+                default: sink = SiteSweep<Word, G, SweepRankAny>.run(&growth, order: order, sink: sink)
                 }
             case .bond:
                 for i in 0..<n { growth.occupy(i) }
