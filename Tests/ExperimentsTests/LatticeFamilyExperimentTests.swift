@@ -88,6 +88,9 @@ import Support
         #expect(tables[0] == tables[1])
         let dir = try Self.directory()
         try tables[0][0].write(toFile: dir + "/g.csv", atomically: true, encoding: .utf8)
+        try tables[0][1].write(toFile: dir + "/s.csv", atomically: true, encoding: .utf8)
+        // The parallel nulls were computed (a finite ξ and 0 < p < 1), so the comparison above covers them.
+        #expect(try Self.rows(dir + "/s.csv").filter { !$0["null_pair_connectivity"]!.isEmpty }.count >= 2)
         let grow = try Self.rows(dir + "/g.csv")
         #expect(grow.map { $0["cap"]! } == ["20", "20", "7", "7"])
         for r in grow where r["cap"] == "7" { #expect(Double(r["mean_cluster_size"]!)! <= 7) }
