@@ -116,6 +116,33 @@ private struct ExactEnsemble {
         }
     }
 
+    /// The site loop specialised for d = 2 and 3 (``SiteSweep``) on lattices large enough for
+    /// long union-find paths, path compression over two steps and many windings: its
+    /// microcanonical observables equal the independent flood fill at 17 checkpoints of the order
+    /// (n = k·N/16), periodic and open, two trials each.
+    @Test(arguments: [(2, 48), (3, 12)])
+    func specialisedSiteLoopMatchesFloodFillOnLargerLattices(d: Int, side: Int) throws {
+        for boundary in HypercubicLattice.Boundary.allCases {
+            let lattice = try HypercubicLattice(dimension: d, side: side, boundary: boundary)
+            let sweep = try NewmanZiffSweep(lattice: lattice, kind: .site, probabilities: [0.5], seed: 11)
+            for trial in 0..<2 {
+                let series = try sweep.microcanonicalTrial(trial)
+                let order = try sweep.additionOrder(trial: trial)
+                let n = lattice.siteCount
+                var chosen = [Bool](repeating: false, count: n)
+                var added = 0
+                for k in 0...16 {
+                    let target = k * n / 16
+                    while added < target { chosen[Int(order[added])] = true; added += 1 }
+                    let expected = ReferenceClusters(site: chosen, lattice: lattice).observables(sites: n, periodic: lattice.isPeriodic)
+                    for o in expected.indices {
+                        #expect(abs(series[target][o] - expected[o]) < 1e-12, "\(lattice) trial \(trial) n=\(target) observable \(o)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The streamed canonical averages of a trial (records only in the binomial windows, by runs
     /// of n) equal, bit for bit, the convolution of that trial's whole microcanonical series (the
     /// same products summed in the same order of n): overlapping windows, windows at n = 0 and
