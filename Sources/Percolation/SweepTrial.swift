@@ -42,17 +42,30 @@ extension ClusterGrowth {
     /// The observables of the current configuration, normalised per site, into `out` (shape
     /// [6 + d] periodic, [6] open): the same formulas for sweeps and for labeling.
     @inline(__always) func observables(into out: UnsafeMutablePointer<Double>, inverseSites: Double) {
-        // Wrapping integer operations: the counts stay far below overflow (Σ s² ≤ N² < 2^62), so
-        // the values are those of the checked ones, without the overflow branches.
-        out[0] = Double(largest) * inverseSites
-        out[1] = Double(sumSquares &- largest &* largest) * inverseSites
-        out[2] = Double(clusters) * inverseSites
-        out[3] = wrappedAxes != 0 ? 1 : 0
-        out[4] = spanning ? 1 : 0
-        out[5] = occupied < 2 ? 0 : Double(sumSquares &- occupied) / (Double(occupied) * Double(occupied &- 1))
+        let pairs = observablePairs(inverseSites: inverseSites)
+        out[0] = pairs.0.x; out[1] = pairs.0.y
+        out[2] = pairs.1.x; out[3] = pairs.1.y
+        out[4] = pairs.2.x; out[5] = pairs.2.y
         if geometry.periodic {
             for a in 0..<geometry.dimension { out[6 &+ a] = (wrappedAxes &>> UInt32(truncatingIfNeeded: a)) & 1 != 0 ? 1 : 0 }
         }
+    }
+
+    /// The observables as lane pairs (0, 1), (2, 3), (4, 5), (6, 7), (8, 9): largest cluster,
+    /// Σ s² without it, clusters (per site); wrapping on any axis, spanning, the pair connectivity
+    /// (two distinct occupied sites in one cluster); then the wrapping bit of axes 0–3 (0 beyond
+    /// d or with open boundaries). The one place these formulas are written: ``observables(into:)``
+    /// stores them, ``CanonicalSink`` keeps them in registers (d ≤ 4).
+    @inline(__always) func observablePairs(inverseSites inverse: Double)
+        -> (SIMD2<Double>, SIMD2<Double>, SIMD2<Double>, SIMD2<Double>, SIMD2<Double>) {
+        // Wrapping integer operations: the counts stay far below overflow (Σ s² ≤ N² < 2^62), so
+        // the values are those of the checked ones, without the overflow branches.
+        let wrapped = wrappedAxes
+        @inline(__always) func axisBit(_ a: UInt32) -> Double { (wrapped &>> a) & 1 != 0 ? 1 : 0 }
+        return (SIMD2(Double(largest) * inverse, Double(sumSquares &- largest &* largest) * inverse),
+                SIMD2(Double(clusters) * inverse, wrapped != 0 ? 1 : 0),
+                SIMD2(spanning ? 1 : 0, occupied < 2 ? 0 : Double(sumSquares &- occupied) / (Double(occupied) * Double(occupied &- 1))),
+                SIMD2(axisBit(0), axisBit(1)), SIMD2(axisBit(2), axisBit(3)))
     }
 }
 
@@ -119,19 +132,10 @@ struct CanonicalSink: ObservableSink {
             }
             return
         }
-        // m ≤ 10 (open lattices, periodic ones up to d = 4): the values of
-        // ``ClusterGrowth/observables(into:inverseSites:)``, the same formulas, kept in registers
-        // as the lane pairs (0, 1), (2, 3), … instead of going through `values` (16 of about 470
-        // instructions per added site fewer in 2D, cachegrind).
-        let inverse = inverseSites
-        let occupied = growth.occupied, sumSquares = growth.sumSquares, largest = growth.largest
-        let wrapped = growth.wrappedAxes
-        @inline(__always) func axisBit(_ a: UInt32) -> Double { (wrapped &>> a) & 1 != 0 ? 1 : 0 }
-        let pair0 = SIMD2(Double(largest) * inverse, Double(sumSquares &- largest &* largest) * inverse)
-        let pair1 = SIMD2(Double(growth.clusters) * inverse, wrapped != 0 ? 1 : 0)
-        let pair2 = SIMD2(growth.spanning ? 1 : 0, occupied < 2 ? 0
-                          : Double(sumSquares &- occupied) / (Double(occupied) * Double(occupied &- 1)))
-        let pair3 = SIMD2(axisBit(0), axisBit(1)), pair4 = SIMD2(axisBit(2), axisBit(3))
+        // m ≤ 10 (open lattices, periodic ones up to d = 4): the observables kept in registers as
+        // lane pairs instead of going through `values` (16 of about 470 instructions per added
+        // site fewer in 2D, cachegrind).
+        let (pair0, pair1, pair2, pair3, pair4) = growth.observablePairs(inverseSites: inverseSites)
         for slot in first..<last {
             let k = activeK[slot]
             let weight = plan.weights[plan.weightBase[k] &+ n]

@@ -146,7 +146,7 @@ private struct ExactEnsemble {
     /// The streamed canonical averages of a trial (records only in the binomial windows, by runs
     /// of n) equal, bit for bit, the convolution of that trial's whole microcanonical series (the
     /// same products summed in the same order of n): overlapping windows, windows at n = 0 and
-    /// n = M (p = 0 and 1), the gaps between windows, site and bond, open and periodic.
+    /// n = M (p = 0 and 1), the gaps between windows, site and bond, open and periodic, d = 1–5.
     @Test func streamedCanonicalEqualsConvolvedSeriesBitForBit() throws {
         let cases: [(HypercubicLattice, PercolationKind, [Double])] = [
             (try HypercubicLattice(dimension: 2, side: 16, boundary: .periodic), .site,
@@ -156,6 +156,13 @@ private struct ExactEnsemble {
              try NewmanZiffSweep.probabilities(points: 11, pmin: 0, pmax: 1)),
             (try HypercubicLattice(dimension: 3, side: 5, boundary: .open), .bond, [0.1, 0.25, 0.5]),
             (try HypercubicLattice(dimension: 2, side: 12, boundary: .periodic), .bond, [1, 0]),
+            // Every shape of the canonical sink's record: 7, 9 and 10 observables (periodic d = 1,
+            // 3, 4: the register path with an odd tail or a fifth pair) and 11 (d = 5: the path
+            // through the values buffer).
+            (try HypercubicLattice(dimension: 1, side: 64, boundary: .periodic), .site, [0.5, 0.9, 0.99]),
+            (try HypercubicLattice(dimension: 3, side: 8, boundary: .periodic), .site, [0.2, 0.3116, 0.5]),
+            (try HypercubicLattice(dimension: 4, side: 4, boundary: .periodic), .site, [0.1, 0.197, 0.4]),
+            (try HypercubicLattice(dimension: 5, side: 3, boundary: .periodic), .site, [0.1, 0.141, 0.3]),
         ]
         for (lattice, kind, probabilities) in cases {
             let sweep = try NewmanZiffSweep(lattice: lattice, kind: kind, probabilities: probabilities, seed: 5)
